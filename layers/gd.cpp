@@ -1,0 +1,38 @@
+// Plain gradient descent: W := W - alpha dW.
+#include "optimizer.hpp"
+
+namespace mindset {
+
+template <class T>
+std::unique_ptr<Optimizer<T>> make_optimizer(const ConfigNode& spec) {
+  const auto& reg = OptimizerRegistry::instance();
+  if (spec.is_map()) return reg.factory(spec.get_string("type")).template make<T>(spec);
+  return reg.factory(spec.text()).template make<T>(ConfigNode::map());
+}
+template std::unique_ptr<Optimizer<float>> make_optimizer<float>(const ConfigNode&);
+template std::unique_ptr<Optimizer<double>> make_optimizer<double>(const ConfigNode&);
+
+namespace {
+
+template <class T>
+class GradientDescent : public Optimizer<T> {
+ public:
+  explicit GradientDescent(const ConfigNode&) {}
+  static TypeInfo info() { return {"gd", "gradient descent: W := W - learning_rate * dW", spec::map()}; }
+  std::string name() const override { return "gd"; }
+  void step(const std::vector<Param<T>>& params, T lr) override {
+    for (const auto& p : params) {
+      T* w = p.value->data();
+      const T* g = p.grad->data();
+      const std::size_t n = p.value->size();
+      for (std::size_t i = 0; i < n; ++i) w[i] = w[i] - lr * g[i];
+    }
+    ++this->steps_;
+  }
+};
+
+}  // namespace
+
+MINDSET_REGISTER_SCALAR(OptimizerTag, GradientDescent);
+
+}  // namespace mindset

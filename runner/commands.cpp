@@ -1,0 +1,84 @@
+#include "commands.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include "config.hpp"
+#include "registry.hpp"
+#include "run.hpp"
+#include "yaml_tree.hpp"
+
+namespace mindset {
+
+int report_current_exception() {
+  try {
+    throw;
+  } catch (const UserError& e) {
+    for (const auto& d : e.diagnostics()) std::fprintf(stderr, "error: %s\n", d.str().c_str());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}
+
+int cmd_train(const TrainArgs& a) {
+  try {
+    Experiment e = load_experiment(a.config, a.overrides);
+    RunOptions opts;
+    opts.quiet = a.quiet;
+    RunSummary r = run_experiment(e, a.output.empty() ? default_output(e) : a.output, opts);
+    if (!a.quiet) {
+      std::printf("%s: train %s %.4f", e.name.c_str(), r.metric.c_str(), r.train_metric);
+      if (r.test_metric) std::printf(", test %s %.4f", r.metric.c_str(), *r.test_metric);
+      std::printf(" (final cost %.6f)\nresults: %s\n", r.final_cost, r.output.c_str());
+    }
+    return 0;
+  } catch (...) {
+    return report_current_exception();
+  }
+}
+
+int cmd_validate(const ValidateArgs& a) {
+  try {
+    Experiment e = load_experiment(a.config, a.overrides);
+    if (a.resolved) std::cout << e.yaml();
+    else std::printf("%s: ok\n", a.config.c_str());
+    return 0;
+  } catch (...) {
+    return report_current_exception();
+  }
+}
+
+int cmd_list(const std::string& kind) {
+  std::vector<RegistryBase*> regs;
+  if (kind.empty()) {
+    regs = all_registries();
+  } else if (RegistryBase* r = find_registry(kind)) {
+    regs.push_back(r);
+  } else {
+    std::vector<std::string> kinds;
+    for (RegistryBase* r : all_registries()) kinds.push_back(r->plural());
+    std::string best = closest_match(kind, kinds);
+    std::string all;
+    for (const auto& k : kinds) all += (all.empty() ? "" : ", ") + k;
+    std::fprintf(stderr, "error: unknown kind '%s'%s; known: %s\n", kind.c_str(),
+                 best.empty() ? "" : (" (did you mean '" + best + "'?)").c_str(), all.c_str());
+    return 2;
+  }
+  for (RegistryBase* r : regs) {
+    if (regs.size() > 1) std::printf("%s:\n", r->plural().c_str());
+    for (const TypeInfo* t : r->types()) {
+      std::printf("  %-22s %s\n", t->name.c_str(), t->description.c_str());
+      for (const Field& f : t->options.fields) {
+        std::string def = f.spec.required ? "required"
+                          : f.spec.default_value ? "default " + emit_flow(*f.spec.default_value)
+                          : f.spec.default_doc.empty() ? "optional" : "default " + f.spec.default_doc;
+        std::printf("      %-18s %s (%s)\n", f.key.c_str(), f.spec.doc.c_str(), def.c_str());
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace mindset

@@ -1,0 +1,30 @@
+// The subcommands of the `mindset` executable. Each returns the process exit code:
+// 0 success, 1 internal error, 2 bad input (config, data, arguments).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mindset {
+
+struct TrainArgs {
+  std::string config;
+  std::string output;  // "" = results/<name>.h5
+  std::vector<std::string> overrides;
+  bool quiet = false;
+};
+int cmd_train(const TrainArgs& a);
+
+struct ValidateArgs {
+  std::string config;
+  std::vector<std::string> overrides;
+  bool resolved = false;
+};
+int cmd_validate(const ValidateArgs& a);
+
+int cmd_list(const std::string& kind);
+
+// Prints an error (one line per diagnostic) and returns its exit code. Call from a catch block.
+int report_current_exception();
+
+}  // namespace mindset

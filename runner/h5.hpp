@@ -1,0 +1,74 @@
+// Thin RAII over the HDF5 C API: handles that close themselves, and the few typed reads and
+// writes mindset needs. HDF5's own error printing is turned off; failures throw H5Error with
+// what was being done.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mindset::h5 {
+
+class H5Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Silences HDF5's automatic error stack printing (call once at start-up).
+void quiet();
+
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*closer)(hid_t)) : id_(id), close_(closer) {}
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+  void reset();
+  hid_t release() {  // gives up ownership without closing
+    hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
+  hid_t id() const { return id_; }
+  explicit operator bool() const { return id_ >= 0; }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+Handle open_file(const std::string& path, bool write = false);
+Handle create_file(const std::string& path);  // truncates
+void close_file(Handle& f);                    // close and report write errors (flushes)
+Handle open_group(hid_t loc, const std::string& name);
+Handle create_group(hid_t loc, const std::string& name);
+Handle open_dataset(hid_t loc, const std::string& name);
+bool exists(hid_t loc, const std::string& path);  // every component of a/b/c
+std::vector<std::uint64_t> shape(hid_t dataset);
+
+// Writes. Datasets are contiguous; strings are variable-length UTF-8.
+void write_matrix(hid_t loc, const std::string& name, const double* data, std::size_t rows, std::size_t cols);
+void write_vector(hid_t loc, const std::string& name, const std::vector<double>& v);
+void write_vector(hid_t loc, const std::string& name, const std::vector<std::int64_t>& v);
+void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v);
+void write_scalar(hid_t loc, const std::string& name, double v);
+void write_scalar(hid_t loc, const std::string& name, std::int64_t v);
+void set_attr(hid_t obj, const std::string& name, const std::string& value);
+void set_attr(hid_t obj, const std::string& name, double value);
+void set_attr(hid_t obj, const std::string& name, std::int64_t value);
+void set_attr(hid_t obj, const std::string& name, const std::vector<std::string>& value);
+
+// Reads.
+std::vector<double> read_doubles(hid_t dataset);  // any integer or float type, converted
+std::vector<std::string> read_strings(hid_t dataset);  // fixed or variable length
+double read_scalar(hid_t loc, const std::string& name);
+std::string get_attr_string(hid_t obj, const std::string& name);
+bool has_attr(hid_t obj, const std::string& name);
+
+}  // namespace mindset::h5

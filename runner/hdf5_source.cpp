@@ -1,0 +1,172 @@
+// Examples from datasets in an HDF5 file: features (m, ...) of any integer or float type,
+// flattened per example in C order; labels (m), (m, 1) or (1, m).
+#include <algorithm>
+
+#include "dataset.hpp"
+#include "h5.hpp"
+
+namespace mindset {
+
+namespace {
+
+std::string list_names(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s.empty() ? "none" : s;
+}
+
+std::string shape_text(const std::vector<std::uint64_t>& dims) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + (dims.size() == 1 ? ",)" : ")");
+}
+
+// Names of the datasets in a file, with their group paths, for "did you mean".
+void collect_datasets(hid_t loc, const std::string& prefix, std::vector<std::string>& out, int depth = 0) {
+  H5G_info_t info;
+  if (depth > 8 || H5Gget_info(loc, &info) < 0) return;
+  for (hsize_t i = 0; i < info.nlinks && out.size() < 200; ++i) {
+    char name[256];
+    if (H5Lget_name_by_idx(loc, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
+    H5O_info_t oinfo;
+    if (H5Oget_info_by_name(loc, name, &oinfo, H5P_DEFAULT) < 0) continue;
+    std::string full = prefix.empty() ? name : prefix + "/" + name;
+    if (oinfo.type == H5O_TYPE_DATASET) out.push_back(full);
+    if (oinfo.type == H5O_TYPE_GROUP) {
+      hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
+      if (g >= 0) {
+        collect_datasets(g, full, out, depth + 1);
+        H5Gclose(g);
+      }
+    }
+  }
+}
+
+class Hdf5Source : public DataSource {
+ public:
+  explicit Hdf5Source(const ConfigNode& o) : o_(o) {}
+
+  static TypeInfo info() {
+    return {"hdf5", "datasets in an HDF5 file: features (m, ...) and labels (m)",
+            spec::map()
+                .field("path", spec::path("the HDF5 file").require().existing())
+                .field("features", spec::string("dataset of the features, shape (m, ...); groups allowed: train/x").require())
+                .field("labels", spec::string("dataset of the labels, shape (m), (m, 1) or (1, m)").require())
+                .field("classes", spec::string("optional dataset of class names (e.g. list_classes)"))
+                .field("examples_axis", spec::string("where the examples are in features: first (m, ...) or "
+                                                     "last (..., m, as a file stored n x m)")
+                                            .one_of({"first", "last"}).def(ConfigNode::scalar("first")))};
+  }
+
+  Dataset load() override {
+    const std::string path = o_.get_string("path");
+    h5::quiet();
+    if (H5Fis_hdf5(path.c_str()) <= 0) fail("path", "not an HDF5 file: " + path);
+    h5::Handle f;
+    try {
+      f = h5::open_file(path);
+    } catch (const h5::H5Error&) {
+      fail("path", "cannot open HDF5 file " + path);
+    }
+    const std::string fkey = o_.get_string("features"), lkey = o_.get_string("labels");
+    h5::Handle fx = open(f.id(), "features", fkey, path);
+    h5::Handle fy = open(f.id(), "labels", lkey, path);
+    auto xdims = h5::shape(fx.id()), ydims = h5::shape(fy.id());
+    numeric(fx.id(), "features", fkey);
+    numeric(fy.id(), "labels", lkey);
+    const bool last = o_.get_string("examples_axis") == "last";
+    if (xdims.empty() || (last && xdims.size() < 2))
+      fail("features", "dataset '" + fkey + "' has shape " + shape_text(xdims) + "; expected (m, features...)" +
+                           (last ? " with examples on the last axis (n, m)" : ""));
+    const std::uint64_t m = last ? xdims.back() : xdims.front();
+    std::uint64_t n = 1;
+    for (std::size_t i = 0; i < xdims.size(); ++i)
+      if (i != (last ? xdims.size() - 1 : 0)) n *= xdims[i];
+    // Check the declared size before allocating anything.
+    const long double bytes = static_cast<long double>(m) * static_cast<long double>(n) * 8.0L * 2.0L;
+    const std::uint64_t avail = available_memory();
+    if (bytes > static_cast<long double>(avail) || m > (1ull << 40) || n > (1ull << 40))
+      fail("features", "dataset '" + fkey + "' declares shape " + shape_text(xdims) + ", " +
+                           std::to_string(static_cast<unsigned long long>(m * n)) + " values (" +
+                           std::to_string(static_cast<unsigned long long>(bytes / 2 / (1 << 20))) +
+                           " MiB as float64), more than the " + std::to_string(avail >> 20) +
+                           " MiB of memory available");
+    std::uint64_t ym = 0;
+    if (ydims.size() == 1) ym = ydims[0];
+    else if (ydims.size() == 2 && ydims[1] == 1) ym = ydims[0];
+    else if (ydims.size() == 2 && ydims[0] == 1) ym = ydims[1];
+    else fail("labels", "dataset '" + lkey + "' has shape " + shape_text(ydims) + "; expected (m), (m, 1) or (1, m)");
+    if (ym != m)
+      fail("labels", "features have " + std::to_string(m) + " examples but labels have " + std::to_string(ym) +
+                         " (features '" + fkey + "' " + shape_text(xdims) + ", labels '" + lkey + "' " +
+                         shape_text(ydims) + ")");
+
+    Dataset d;
+    std::vector<double> raw;
+    try {
+      raw = h5::read_doubles(fx.id());
+      d.y = h5::read_doubles(fy.id());
+    } catch (const h5::H5Error& e) {
+      fail("features", std::string("reading ") + path + " failed: " + e.what());
+    }
+    d.x = xt::xtensor<double, 2>::from_shape({static_cast<std::size_t>(n), static_cast<std::size_t>(m)});
+    if (last) {
+      std::copy(raw.begin(), raw.end(), d.x.begin());  // already n x m in C order
+    } else {
+      // (m, n) row-major -> (n, m): example j's features become column j.
+      for (std::size_t j = 0; j < m; ++j)
+        for (std::size_t i = 0; i < n; ++i) d.x(i, j) = raw[j * n + i];
+    }
+    if (const ConfigNode* c = o_.find("classes")) {
+      h5::Handle cd = open(f.id(), "classes", c->text(), path);
+      try {
+        d.classes = h5::read_strings(cd.id());
+      } catch (const h5::H5Error&) {
+        fail("classes", "dataset '" + c->text() + "' does not hold strings");
+      }
+    }
+    d.provenance = ConfigNode::map();
+    d.provenance.set("type", ConfigNode::of("hdf5"));
+    d.provenance.set("path", ConfigNode::of(path));
+    d.provenance.set("features", ConfigNode::of(fkey));
+    d.provenance.set("labels", ConfigNode::of(lkey));
+    return d;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& key, const std::string& msg) const {
+    const ConfigNode* n = o_.find(key);
+    throw UserError(n ? n->mark() : o_.mark(), key, msg);
+  }
+
+  h5::Handle open(hid_t file, const std::string& key, const std::string& name, const std::string& path) const {
+    if (!h5::exists(file, name)) {
+      std::vector<std::string> names;
+      collect_datasets(file, "", names);
+      std::string best = closest_match(name, names);
+      fail(key, "no dataset '" + name + "' in " + path +
+                    (best.empty() ? "" : " (did you mean '" + best + "'?)") + "; datasets in the file: " + list_names(names));
+    }
+    try {
+      return h5::open_dataset(file, name);
+    } catch (const h5::H5Error&) {
+      fail(key, "'" + name + "' in " + path + " is not a dataset");
+    }
+  }
+
+  void numeric(hid_t ds, const std::string& key, const std::string& name) const {
+    h5::Handle t(H5Dget_type(ds), H5Tclose);
+    H5T_class_t c = H5Tget_class(t.id());
+    if (c != H5T_INTEGER && c != H5T_FLOAT)
+      fail(key, "dataset '" + name + "' holds " + (c == H5T_STRING ? "strings" : "non-numeric values") +
+                    "; expected integers or floats");
+  }
+
+  ConfigNode o_;
+};
+
+}  // namespace
+
+MINDSET_REGISTER(DataTag, Hdf5Source);
+
+}  // namespace mindset

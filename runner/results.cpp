@@ -1,0 +1,159 @@
+#include "results.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <random>
+
+#include "h5.hpp"
+#include "yaml_tree.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mindset {
+
+const char* const kMindsetVersion = "0.1.0";
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string safe_file_name(const std::string& name) {
+  std::string s;
+  for (unsigned char c : name) {
+    bool ok = std::isalnum(c) || c == '.' || c == '_' || c == '-' || c == '+' || c == '=' || c == ',' || c == '@';
+    s += ok ? static_cast<char>(c) : '_';
+  }
+  std::size_t lead = s.find_first_not_of('.');
+  s = lead == std::string::npos ? "" : s.substr(lead);
+  if (s.size() > 200) s.resize(200);
+  return s.empty() ? "run" : s;
+}
+
+void prepare_output(const std::string& path) {
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create the output folder " + dir.string() + ": " + ec.message());
+  if (fs::is_directory(path, ec)) throw std::runtime_error("the output path " + path + " is a folder");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw std::runtime_error("cannot write to the output folder " + dir.string() + ": " + std::strerror(errno));
+}
+
+namespace {
+
+void fsync_path(const std::string& path, bool directory) {
+  int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::string temp_name(const std::string& path) {
+  std::random_device rd;
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, ".tmp-%d-%08x", static_cast<int>(::getpid()), rd());
+  fs::path p(path);
+  return (p.parent_path() / ("." + p.filename().string() + suffix)).string();
+}
+
+void write_attributes_map(hid_t obj, const ConfigNode& map) {
+  for (const auto& [k, v] : map.entries()) {
+    if (v.is_integer()) h5::set_attr(obj, k, static_cast<std::int64_t>(v.as_integer()));
+    else if (v.is_number() && !v.quoted()) h5::set_attr(obj, k, v.as_number());
+    else if (v.is_scalar()) h5::set_attr(obj, k, v.text());
+    else h5::set_attr(obj, k, emit_flow(v));
+  }
+}
+
+void write_file(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
+                const RunInfo& info) {
+  h5::Handle f = h5::create_file(path);
+  hid_t root = f.id();
+  h5::set_attr(root, "mindset_version", std::string(kMindsetVersion));
+  h5::set_attr(root, "format_version", static_cast<std::int64_t>(kFormatVersion));
+  h5::set_attr(root, "name", e.name);
+  h5::set_attr(root, "status", out.status);
+  h5::set_attr(root, "config", e.yaml());
+  h5::set_attr(root, "overrides", e.overrides);
+  h5::set_attr(root, "seed", static_cast<std::int64_t>(e.resolved.get_integer("seed")));
+  h5::set_attr(root, "started_at", info.started_at);
+  h5::set_attr(root, "finished_at", info.finished_at);
+  h5::set_attr(root, "wall_seconds", info.wall_seconds);
+
+  h5::Handle model = h5::create_group(root, "model");
+  h5::set_attr(model.id(), "input_size", static_cast<std::int64_t>(out.input_size));
+  h5::set_attr(model.id(), "parameter_count", static_cast<std::int64_t>(out.parameter_count));
+  for (std::size_t l = 0; l < out.layers.size(); ++l) {
+    h5::Handle g = h5::create_group(model.id(), "layer_" + std::to_string(l + 1));
+    write_attributes_map(g.id(), out.layers[l]);
+  }
+  for (const auto& [name, value] : out.parameters)
+    h5::write_matrix(model.id(), name, value.data(), value.shape()[0], value.shape()[1]);
+
+  h5::Handle hist = h5::create_group(root, "history");
+  const History& h = out.history;
+  h5::write_vector(hist.id(), "iteration", h.iteration);
+  h5::write_vector(hist.id(), "cost", h.cost);
+  h5::write_vector(hist.id(), "evaluated_at", h.evaluated_at);
+  h5::write_vector(hist.id(), "train_" + out.metric, h.train_metric);
+  if (data.test) h5::write_vector(hist.id(), "test_" + out.metric, h.test_metric);
+  {
+    h5::Handle c = h5::open_dataset(hist.id(), "cost");
+    h5::set_attr(c.id(), "long_name", out.cost_description);
+  }
+
+  h5::Handle metrics = h5::create_group(root, "metrics");
+  h5::write_scalar(metrics.id(), "final_cost", out.final_cost);
+  h5::write_scalar(metrics.id(), "train_" + out.metric, out.train_metric);
+  if (out.test_metric) h5::write_scalar(metrics.id(), "test_" + out.metric, *out.test_metric);
+
+  h5::Handle dg = h5::create_group(root, "data");
+  auto split = [&](const char* name, const Dataset& d) {
+    h5::Handle g = h5::create_group(dg.id(), name);
+    write_attributes_map(g.id(), d.provenance);
+    h5::set_attr(g.id(), "m", static_cast<std::int64_t>(d.m()));
+    h5::set_attr(g.id(), "n", static_cast<std::int64_t>(d.n()));
+    if (!d.classes.empty()) h5::write_strings(g.id(), "classes", d.classes);
+  };
+  split("train", data.train);
+  if (data.test) split("test", *data.test);
+  dg.reset();
+  metrics.reset();
+  hist.reset();
+  model.reset();
+  h5::close_file(f);
+}
+
+}  // namespace
+
+void write_results(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
+                   const RunInfo& info) {
+  const std::string tmp = temp_name(path);
+  try {
+    write_file(tmp, e, data, out, info);
+    fsync_path(tmp, false);
+  } catch (const std::exception& ex) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("writing results to " + path + " failed: " + ex.what());
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot move the results into place at " + path + ": " + std::strerror(err));
+  }
+  std::string dir = fs::path(path).parent_path().string();
+  fsync_path(dir.empty() ? "." : dir, true);
+}
+
+}  // namespace mindset

@@ -1,0 +1,37 @@
+// The results file: an HDF5 file whose layout is a contract (docs/results-format.md).
+// It is written under a temporary name in the destination folder and renamed into place only
+// when complete, so a file at the final path is always whole.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "dataset.hpp"
+#include "trainer.hpp"
+
+namespace mindset {
+
+constexpr int kFormatVersion = 1;
+extern const char* const kMindsetVersion;
+
+struct RunInfo {
+  std::string started_at, finished_at;  // ISO 8601 UTC
+  double wall_seconds = 0;
+};
+
+// Writes the run's results to `path` atomically. Throws std::runtime_error (with the reason)
+// on failure, leaving any previous file at `path` untouched and no temporary file behind.
+void write_results(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
+                   const RunInfo& info);
+
+// Creates the folder of `path` if needed and checks it can be written, before any training.
+void prepare_output(const std::string& path);
+
+// The current time as ISO 8601 UTC ("2026-12-04T15:40:53Z").
+std::string utc_now();
+
+// A file name made from a run name: no path separators, control characters or leading dots.
+std::string safe_file_name(const std::string& name);
+
+}  // namespace mindset
