@@ -1,5 +1,6 @@
 #include "validate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -144,10 +145,13 @@ class Validator {
     ConfigNode out = ConfigNode::map(in.mark());
     std::vector<std::string> allowed;
     for (const auto& f : s.fields) allowed.push_back(f.key);
+    std::vector<std::string> suggested;  // keys a typo already points at
     for (const auto& e : in.entries()) {
       if (std::find(implicit.begin(), implicit.end(), e.first) != implicit.end()) continue;
       if (!s.find_field(e.first)) {
         std::string best = closest_match(e.first, allowed);
+        if (!best.empty() && in.has(best)) best.clear();  // already set: not what was meant
+        if (!best.empty()) suggested.push_back(best);
         error(in.key_mark(e.first), join_path(path, e.first),
               "unknown key '" + e.first + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") +
                   (allowed.empty() ? "; this takes no options" : "; allowed keys: " + list_of(allowed)));
@@ -158,7 +162,9 @@ class Validator {
       if (const ConfigNode* v = in.find(f.key)) {
         out.set(f.key, check(*v, f.spec, sub));
         out.set_key_mark(f.key, in.key_mark(f.key));
-      } else if (f.spec.required) {
+      } else if (f.spec.required &&
+                 std::find(suggested.begin(), suggested.end(), f.key) == suggested.end()) {
+        // (a misspelt required key is reported once, as the unknown key that names it)
         error(in.mark(), path.empty() ? f.key : path,
               "missing required key '" + f.key + "' (" + expected_text(f.spec) +
                   (f.spec.doc.empty() ? "" : ": " + f.spec.doc) + ")");
