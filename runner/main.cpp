@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
   auto* l = app.add_subcommand("list", "list registered layers, activations, initializers, losses, optimizers, data");
   l->add_option("kind", list_kind, "which registry (default: all)");
 
+  bool schema_markdown = false;
+  auto* s = app.add_subcommand("schema", "print the JSON Schema of configs (draft 2020-12), generated from the code");
+  s->add_flag("--markdown", schema_markdown, "print the config reference (docs/config-reference.md) instead");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -62,5 +66,6 @@ int main(int argc, char** argv) {
     return mindset::cmd_validate(validate);
   }
   if (*l) return mindset::cmd_list(list_kind);
+  if (*s) return mindset::cmd_schema(schema_markdown);
   return 2;
 }
