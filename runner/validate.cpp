@@ -111,8 +111,19 @@ class Validator {
     }
     bool low = s.minimum && (s.exclusive_minimum ? !(v > *s.minimum) : !(v >= *s.minimum));
     bool high = s.maximum && (s.exclusive_maximum ? !(v < *s.maximum) : !(v <= *s.maximum));
-    if (low || high || std::isnan(v)) error(in.mark(), path, "must be " + range_text(s) + ", found " + in.text());
-    return in;
+    if (std::isnan(v)) {
+      error(in.mark(), path, "must be a number, found " + in.text() + " (not a number)");
+      return in;
+    }
+    if (low || high) {
+      error(in.mark(), path, "must be " + range_text(s) + ", found " + in.text());
+      return in;
+    }
+    // The resolved config spells numbers one way (decimal integers; floats as 0.001, 1.0e-10),
+    // which every YAML reader, 1.1 or 1.2, reads back as the same number.
+    ConfigNode out = in.is_integer() ? ConfigNode::of(in.as_integer()) : ConfigNode::of(v);
+    out.set_mark(in.mark());
+    return out;
   }
 
   ConfigNode check_string(const ConfigNode& in, const Spec& s, const std::string& path) {

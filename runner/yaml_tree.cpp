@@ -121,13 +121,24 @@ class TreeBuilder : public YAML::EventHandler {
     }
     p.have_key = false;
     if (p.node.find(p.key)) {
-      diags_.add(p.key_mark, "", "duplicate key '" + p.key + "' (first given at line " +
+      diags_.add(p.key_mark, path_to(p.key), "duplicate key '" + p.key + "' (first given at line " +
                                      std::to_string(p.node.key_mark(p.key).line) +
                                      "); YAML keys must be unique");
       return;
     }
     p.node.set(p.key, std::move(n));
     p.node.set_key_mark(p.key, p.key_mark);
+  }
+
+  // Key path of `key` in the innermost open map: "model.layers[1].units".
+  std::string path_to(const std::string& key) const {
+    std::string path;
+    for (std::size_t i = 0; i + 1 < stack_.size(); ++i) {
+      const Frame& f = stack_[i];
+      if (f.node.is_sequence()) path += "[" + std::to_string(f.node.items().size()) + "]";
+      else path += (path.empty() ? "" : ".") + f.key;
+    }
+    return path + (path.empty() ? "" : ".") + key;
   }
 
   std::shared_ptr<const std::string> file_;
