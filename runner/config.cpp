@@ -206,8 +206,8 @@ void throw_sorted(const Diagnostics& diags) {
   if (diags.empty()) return;
   std::vector<Diagnostic> list = diags.list();
   auto key = [](const Diagnostic& d) {
-    return std::make_tuple(!d.mark.command_line, d.mark.file ? *d.mark.file : std::string(), d.mark.line,
-                           d.mark.column);
+    bool in_file = d.mark.file && !d.mark.command_line;  // the rest keep the order they were found in
+    return in_file ? std::make_tuple(1, *d.mark.file, d.mark.line, d.mark.column) : std::make_tuple(0, std::string(), 0, 0);
   };
   std::stable_sort(list.begin(), list.end(),
                    [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });

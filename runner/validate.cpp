@@ -36,8 +36,9 @@ std::string list_of(const std::vector<std::string>& names) {
 }
 
 std::string format_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
+  char buf[40];
+  if (std::fabs(v) < 1e15 && v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f", v);  // 4294967295, not 4.29e+09
+  else std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
 
