@@ -157,6 +157,7 @@ class SchemaBuilder {
         j.set("type", Json::string(s.kind == Spec::Kind::Integer ? "integer" : "number"));
         if (s.minimum) j.set(s.exclusive_minimum ? "exclusiveMinimum" : "minimum", bound(*s.minimum));
         if (s.maximum) j.set(s.exclusive_maximum ? "exclusiveMaximum" : "maximum", bound(*s.maximum));
+        if (s.multiple) j.set("multipleOf", bound(*s.multiple));
         break;
       case Spec::Kind::String:
       case Spec::Kind::Path:
@@ -329,6 +330,7 @@ std::string spec_type_text(const Spec& s) {
       t = s.kind == Spec::Kind::Integer ? "integer" : "number";
       std::string r = range_text(s);
       if (!r.empty()) t += " " + r;
+      if (s.multiple) t += ", a multiple of " + number_text(*s.multiple);
       if (s.finite) t += ", finite";
       break;
     }

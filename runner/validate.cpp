@@ -120,6 +120,10 @@ class Validator {
       error(in.mark(), path, "must be " + range_text(s) + ", found " + in.text());
       return in;
     }
+    if (s.multiple && std::fmod(v, *s.multiple) != 0) {
+      error(in.mark(), path, "must be a multiple of " + format_number(*s.multiple) + ", found " + in.text());
+      return in;
+    }
     // The resolved config spells numbers one way (decimal integers; floats as 0.001, 1.0e-10),
     // which every YAML reader, 1.1 or 1.2, reads back as the same number.
     ConfigNode out = in.is_integer() ? ConfigNode::of(in.as_integer()) : ConfigNode::of(v);

@@ -116,6 +116,7 @@ BROKEN = {
     "unknown_layer_option": (BASE.replace("activation: tanh}", "activation: tanh, dropout: 0.5}"), "dropout"),
     "layer_as_bare_name": (BASE.replace("- {units: 3, activation: tanh}", "- dense"), "dense"),
     "init_scale_negative": (BASE.replace("model:\n", "model:\n  init: {type: normal, scale: -1}\n"), "-1"),
+    "odd_flower_examples": (BASE.replace("examples: 40", "examples: 41"), "41"),
     "seed_too_big": (BASE + "seed: 4294967296\n", "4294967296"),
     "unknown_loss": (BASE + "loss: hinge\n", "hinge"),
     "string_for_list": (BASE.replace("layers:\n    - {units: 3, activation: tanh}\n    - {units: 1, activation: sigmoid}",

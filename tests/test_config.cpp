@@ -177,6 +177,7 @@ BOOST_AUTO_TEST_CASE(values_out_of_range) {
       {"iterations: 2", "iterations: 2, print_every: -3", "-3", "training.print_every", "must be >= 0, found -3"},
       {"examples: 40}", "examples: 40}, scale: 0", "0\n", "data.scale", "must be > 0, found 0"},
       {"examples: 40", "examples: 1", "1}", "data.train.examples", "must be >= 2 and <= 100000000, found 1"},
+      {"examples: 40", "examples: 41", "41", "data.train.examples", "must be a multiple of 2, found 41"},
       {"activation: tanh}", "activation: {type: leaky_relu, slope: -1}}", "-1", "model.layers[0].activation.slope",
        "must be >= 0, found -1"},
   };
