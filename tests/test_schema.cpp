@@ -30,7 +30,15 @@ class ProbeSource : public mindset::DataSource {
             spec::map()
                 .field("rows", spec::integer("how many rows").require().min(1))
                 .field("mode", spec::string("how to make them").one_of({"fast", "exact"}).def(ConfigNode::scalar("exact")))
-                .field("ratio", spec::number("a ratio").min(0).max(1, true).def(ConfigNode::of(0.25)))};
+                .field("ratio", spec::number("a ratio").min(0).max(1, true).def(ConfigNode::of(0.25)))
+                // Every other kind of spec, so the generators are tested on all of them.
+                .field("flag", spec::boolean("a switch").def(ConfigNode::of(false)))
+                .field("file", spec::path("a file that may not exist yet"))
+                .field("sizes", spec::list(spec::integer().min(1), "sizes").at_least(1))
+                .field("inner", spec::map("nested").field("depth", spec::integer("d").def(ConfigNode::of(2)).multiple_of(2)))
+                .field("split", spec::number("a fraction").min(0).max(1).or_else(spec::list(spec::number(), "per class")))
+                .field("extra", spec::any("anything"))
+                .field("act", spec::object("activation", "an activation").def(ConfigNode::scalar("relu")))};
   }
   mindset::Dataset load() override { return {}; }
 };
@@ -129,13 +137,66 @@ BOOST_AUTO_TEST_CASE(every_registered_type_appears_everywhere) {
   const mindset::Field& data = *mindset::experiment_spec().find_field("data")->spec.find_field("train");
   mindset::ConfigNode out = mindset::validate(spec_in, data.spec, "data.train", diags);
   BOOST_TEST(diags.empty());
-  BOOST_TEST(mindset::emit_flow(out) == "{type: probe_source, rows: 3, mode: exact, ratio: 0.25}");
+  BOOST_TEST(mindset::emit_flow(out) == "{type: probe_source, rows: 3, mode: exact, ratio: 0.25, flag: false, act: relu}");
   mindset::validate(mindset::parse_yaml("{type: probe_sorce, rows: 0}", f), data.spec, "data.train", diags);
   BOOST_TEST_REQUIRE(diags.size() == 1u);
   BOOST_TEST(diags.list()[0].message.find("did you mean 'probe_source'?") != std::string::npos);
   mindset::Diagnostics d2;
   mindset::validate(mindset::parse_yaml("{type: probe_source, rows: 0, ratio: 1}", f), data.spec, "data.train", d2);
   BOOST_TEST(d2.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(validator_and_json_schema_agree_on_every_kind) {
+  // The probe's options cover every kind of spec. Each document below must be accepted (or
+  // rejected) alike by mindset's validator and by python3-jsonschema with the generated schema.
+  const std::string rest = "model: {layers: [{units: 1, activation: sigmoid}]}\n"
+                           "training: {learning_rate: 0.1, iterations: 1}\n";
+  auto doc = [&](const std::string& train) { return "data: {train: {type: probe_source, " + train + "}}\n" + rest; };
+  std::vector<std::pair<std::string, bool>> docs = {
+      {doc("rows: 3"), true},
+      {doc("rows: 3, mode: fast, ratio: 0.5, flag: true, file: x.csv, sizes: [1, 2], inner: {depth: 4}, split: 0.3, "
+           "extra: {a: [1, {b: c}]}, act: {type: leaky_relu, slope: 0.1}"), true},
+      {doc("rows: 3, split: [0.5, 0.25], act: tanh, extra: 7"), true},
+      {doc("rows: 0"), false},
+      {doc("rows: 3, mode: slow"), false},
+      {doc("rows: 3, ratio: 1"), false},
+      {doc("rows: 3, flag: maybe"), false},
+      {doc("rows: 3, sizes: []"), false},
+      {doc("rows: 3, sizes: [0]"), false},
+      {doc("rows: 3, inner: {depht: 2}"), false},
+      {doc("rows: 3, inner: {depth: 3}"), false},
+      {doc("rows: 3, split: 1.5"), false},
+      {doc("rows: 3, split: half"), false},
+      {doc("rows: 3, act: tahn"), false},
+      {doc("rows: 3, act: {type: leaky_relu, slope: -1}"), false},
+      {doc("mode: fast"), false},
+      {doc("rows: 3, colour: red"), false},
+  };
+  testing::TempDir d;
+  d.write("schema.json", mindset::json_schema_text());
+  std::string files;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    mindset::Diagnostics diags;
+    auto name = std::make_shared<const std::string>("doc" + std::to_string(i));
+    mindset::validate(mindset::parse_yaml(docs[i].first, name), mindset::experiment_spec(), "", diags);
+    BOOST_TEST(diags.empty() == docs[i].second, docs[i].first << (diags.empty() ? "accepted" : diags.list()[0].message));
+    files += " " + testing::quote(d.write("doc" + std::to_string(i) + ".yaml", docs[i].first).string());
+  }
+  Result r = testing::run(testing::python() + " -c " +
+                          testing::quote("import sys, json, yaml, jsonschema\n"
+                                         "s = json.load(open(sys.argv[1]))\n"
+                                         "jsonschema.Draft202012Validator.check_schema(s)\n"
+                                         "v = jsonschema.Draft202012Validator(s)\n"
+                                         "for p in sys.argv[2:]:\n"
+                                         "    print('ok' if v.is_valid(yaml.safe_load(open(p))) else 'bad')\n") +
+                          " " + testing::quote((d / "schema.json").string()) + files);
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  std::istringstream out(r.out);
+  for (const auto& k : docs) {
+    std::string verdict;
+    out >> verdict;
+    BOOST_TEST(verdict == (k.second ? "ok" : "bad"), k.first);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(list_prints_names_descriptions_and_options) {
