@@ -138,8 +138,10 @@ class Validator {
       error(in.mark(), path,
             "unknown value '" + in.text() + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") +
                 "; allowed: " + list_of(s.choices));
+      return in;
     }
-    return in;
+    // A string stays a string in the resolved config (name: 2024 is the name "2024").
+    return ConfigNode::scalar(in.text(), true, in.mark());
   }
 
   ConfigNode check_path(const ConfigNode& in, const Spec& s, const std::string& path) {

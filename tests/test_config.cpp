@@ -445,6 +445,15 @@ BOOST_AUTO_TEST_CASE(resolved_config_has_defaults_and_absolute_paths) {
   Result r2 = testing::mindset("validate --resolved " + testing::quote(again.string()));
   BOOST_TEST(r2.out == r.out);
 
+  // What PyYAML (YAML 1.1, as h5py users load the config attribute) reads: the same types.
+  fs::path odd = d.write("odd.yaml", replace(kBase, "learning_rate: 0.1", "learning_rate: 1e-3") +
+                                         "name: on\nseed: 0o17\n");
+  r = testing::run(testing::mindset_bin() + " validate --resolved " + testing::quote(odd.string()) + " | " +
+                   testing::python() + " -c " +
+                   testing::quote("import sys, yaml; c = yaml.safe_load(sys.stdin)\n"
+                                  "print(repr(c['name']), repr(c['seed']), repr(c['training']['learning_rate']))"));
+  BOOST_TEST(r.out == "'on' 15 0.001\n", r.out << r.err);
+
   // Paths are made absolute, from the config file's folder.
   fs::path h5 = d.write("sub/d.h5", "");
   fs::path cfg2 = d.write("sub/h.yaml", replace(kBase, "{type: flower, examples: 40}",
