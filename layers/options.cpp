@@ -58,7 +58,9 @@ ConfigNode ConfigNode::of(double v) {
     if (std::strtod(buf, nullptr) == v) break;
   }
   std::string s = buf;
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  // A '.' before any exponent, so YAML 1.1 readers (PyYAML) read a float too: 1.0e-10, not 1e-10.
+  std::size_t e = s.find_first_of("eE");
+  if (s.find('.') == std::string::npos && s.find('n') == std::string::npos) s.insert(e == std::string::npos ? s.size() : e, ".0");
   return scalar(s);
 }
 

@@ -120,6 +120,7 @@ struct Spec {
   std::optional<double> minimum, maximum;
   bool exclusive_minimum = false, exclusive_maximum = false;
   bool finite = false;                // numbers: reject inf/nan
+  std::optional<double> multiple;     // numbers: must be a multiple of this (examples: even)
   bool must_exist = false;            // paths: the file must exist when the config is checked
   std::vector<std::string> choices;   // strings: allowed values
   std::vector<Field> fields;          // maps: known keys, in order
@@ -138,6 +139,7 @@ struct Spec {
   Spec& min(double v, bool exclusive = false) { minimum = v; exclusive_minimum = exclusive; return *this; }
   Spec& max(double v, bool exclusive = false) { maximum = v; exclusive_maximum = exclusive; return *this; }
   Spec& must_be_finite() { finite = true; return *this; }
+  Spec& multiple_of(double m) { multiple = m; return *this; }
   Spec& existing() { must_exist = true; return *this; }
   Spec& one_of(std::vector<std::string> c) { choices = std::move(c); return *this; }
   Spec& field(std::string key, Spec s);

@@ -6,6 +6,7 @@
 #include "config.hpp"
 #include "registry.hpp"
 #include "run.hpp"
+#include "schema_export.hpp"
 #include "yaml_tree.hpp"
 
 namespace mindset {
@@ -58,7 +59,8 @@ int cmd_list(const std::string& kind) {
     regs.push_back(r);
   } else {
     std::vector<std::string> kinds;
-    for (RegistryBase* r : all_registries()) kinds.push_back(r->plural());
+    for (RegistryBase* r : all_registries())  // what to type: "layers", "data" (not "data sources")
+      kinds.push_back(r->plural().find(' ') == std::string::npos ? r->plural() : r->kind());
     std::string best = closest_match(kind, kinds);
     std::string all;
     for (const auto& k : kinds) all += (all.empty() ? "" : ", ") + k;
@@ -67,18 +69,28 @@ int cmd_list(const std::string& kind) {
     return 2;
   }
   for (RegistryBase* r : regs) {
-    if (regs.size() > 1) std::printf("%s:\n", r->plural().c_str());
+    if (regs.size() > 1) std::printf("%s%s:\n", r == regs.front() ? "" : "\n", r->plural().c_str());
     for (const TypeInfo* t : r->types()) {
       std::printf("  %-22s %s\n", t->name.c_str(), t->description.c_str());
       for (const Field& f : t->options.fields) {
-        std::string def = f.spec.required ? "required"
-                          : f.spec.default_value ? "default " + emit_flow(*f.spec.default_value)
-                          : f.spec.default_doc.empty() ? "optional" : "default " + f.spec.default_doc;
-        std::printf("      %-18s %s (%s)\n", f.key.c_str(), f.spec.doc.c_str(), def.c_str());
+        std::string def = spec_default_text(f.spec);
+        if (def.empty()) def = "optional";
+        else if (def != "required") def = "default " + def;
+        std::printf("      %-18s %s [%s; %s]\n", f.key.c_str(), f.spec.doc.c_str(), spec_type_text(f.spec).c_str(),
+                    def.c_str());
       }
     }
   }
   return 0;
+}
+
+int cmd_schema(bool markdown) {
+  try {
+    std::fputs(markdown ? config_reference_markdown().c_str() : json_schema_text().c_str(), stdout);
+    return 0;
+  } catch (...) {
+    return report_current_exception();
+  }
 }
 
 }  // namespace mindset

@@ -24,6 +24,9 @@ int cmd_validate(const ValidateArgs& a);
 
 int cmd_list(const std::string& kind);
 
+// Prints the JSON Schema of configs, or (markdown) the config reference.
+int cmd_schema(bool markdown);
+
 // Prints an error (one line per diagnostic) and returns its exit code. Call from a catch block.
 int report_current_exception();
 

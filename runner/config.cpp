@@ -1,6 +1,8 @@
 #include "config.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <tuple>
 
 #include "registry.hpp"
 #include "schema.hpp"
@@ -198,6 +200,22 @@ ConfigNode load_chain(const std::string& path, std::vector<std::string>& chain, 
   return merge_configs(base, node);
 }
 
+// Throws the diagnostics (if any) in reading order: command-line overrides first, then by file,
+// line and column, so the lines read top to bottom like the config.
+void throw_sorted(const Diagnostics& diags) {
+  if (diags.empty()) return;
+  std::vector<Diagnostic> list = diags.list();
+  auto key = [](const Diagnostic& d) {
+    bool in_file = d.mark.file && !d.mark.command_line;  // the rest keep the order they were found in
+    return in_file ? std::make_tuple(1, *d.mark.file, d.mark.line, d.mark.column) : std::make_tuple(0, std::string(), 0, 0);
+  };
+  std::stable_sort(list.begin(), list.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+  Diagnostics sorted;
+  for (const Diagnostic& d : list) sorted.add(d.mark, d.path, d.message);
+  sorted.throw_if_any();
+}
+
 }  // namespace
 
 ConfigNode load_with_extends(const std::string& path) {
@@ -215,16 +233,23 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
 }
 
 Experiment resolve_experiment(ConfigNode raw, const std::string& origin, const std::vector<std::string>& overrides) {
-  for (const auto& text : overrides) apply_override(raw, parse_override(text));
-  if (!raw.is_map()) {
-    throw UserError(raw.mark(), "", raw.is_null() ? "the config is empty; expected a map with data, model and training"
-                                                  : "expected a map with data, model and training, found " + raw.describe());
-  }
+  // Every problem in one run: bad overrides, then the file's errors, then the cross-key checks.
   Diagnostics diags;
+  for (const auto& text : overrides) {
+    try {
+      apply_override(raw, parse_override(text));
+    } catch (const UserError& e) {
+      for (const Diagnostic& d : e.diagnostics()) diags.add(d.mark, d.path, d.message);
+    }
+  }
+  if (!raw.is_map()) {
+    diags.add(raw.mark(), "", raw.is_null() ? "the config is empty; expected a map with data, model and training"
+                                            : "expected a map with data, model and training, found " + raw.describe());
+    diags.throw_if_any();
+  }
   ConfigNode resolved = validate(raw, experiment_spec(), "", diags);
-  diags.throw_if_any();
   check_experiment(resolved, diags);
-  diags.throw_if_any();
+  throw_sorted(diags);
 
   Experiment e;
   e.config_path = origin;

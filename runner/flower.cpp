@@ -18,7 +18,7 @@ class Flower : public DataSource {
     return {"flower", "two-class planar petals of the course notebook (no files needed)",
             spec::map()
                 .field("examples", spec::integer("number of points m (even; half of each class)")
-                                       .def(ConfigNode::of(400)).min(2).max(1e8))
+                                       .def(ConfigNode::of(400)).min(2).max(1e8).multiple_of(2))
                 .field("radius", spec::number("a: the petals' reach").def(ConfigNode::of(4.0)).must_be_finite())
                 .field("noise", spec::number("standard deviation of the noise added to angle and radius")
                                     .def(ConfigNode::of(0.2)).min(0).must_be_finite())

@@ -8,6 +8,24 @@
 #include "h5.hpp"
 #include "results.hpp"
 
+namespace {
+
+// Overrides given as `key=value` and as `--set key=value`, in command-line order: a later one wins.
+std::vector<std::string> in_given_order(const CLI::App& sub, const CLI::Option* pos, const std::vector<std::string>& a,
+                                        const CLI::Option* set, const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  std::size_t i = 0, j = 0;
+  for (const CLI::Option* o : sub.parse_order()) {
+    if (o == pos && i < a.size()) out.push_back(a[i++]);
+    else if (o == set && j < b.size()) out.push_back(b[j++]);
+  }
+  out.insert(out.end(), a.begin() + static_cast<std::ptrdiff_t>(i), a.end());
+  out.insert(out.end(), b.begin() + static_cast<std::ptrdiff_t>(j), b.end());
+  return out;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   // A write past RLIMIT_FSIZE must fail with EFBIG so the results writer can clean up, rather
   // than kill the process with SIGXFSZ and leave a temporary file behind.
@@ -23,8 +41,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> set_train;
   auto* t = app.add_subcommand("train", "train the network a config describes and write its results");
   t->add_option("config", train.config, "experiment config (YAML)")->required();
-  t->add_option("overrides", train.overrides, "key.path=value overrides (Hydra style), +key=value, ~key");
-  t->add_option("--set", set_train, "an override, as key.path=value (repeatable)");
+  auto* t_pos = t->add_option("overrides", train.overrides, "key.path=value overrides (Hydra style), +key=value, ~key");
+  auto* t_set = t->add_option("--set", set_train, "an override, as key.path=value (repeatable)")
+      ->allow_extra_args(false);  // one value per --set: `--set a=1 config.yaml` keeps its config
   t->add_option("-o,--output", train.output, "results file (default results/<name>.h5)");
   t->add_flag("-q,--quiet", train.quiet, "print nothing but errors");
 
@@ -32,13 +51,18 @@ int main(int argc, char** argv) {
   std::vector<std::string> set_validate;
   auto* v = app.add_subcommand("validate", "check a config (and overrides) without training");
   v->add_option("config", validate.config, "experiment config (YAML)")->required();
-  v->add_option("overrides", validate.overrides, "key.path=value overrides");
-  v->add_option("--set", set_validate, "an override, as key.path=value (repeatable)");
+  auto* v_pos = v->add_option("overrides", validate.overrides, "key.path=value overrides");
+  auto* v_set = v->add_option("--set", set_validate, "an override, as key.path=value (repeatable)")
+      ->allow_extra_args(false);  // one value per --set: `--set a=1 config.yaml` keeps its config
   v->add_flag("--resolved", validate.resolved, "print the resolved config (defaults filled in)");
 
   std::string list_kind;
   auto* l = app.add_subcommand("list", "list registered layers, activations, initializers, losses, optimizers, data");
   l->add_option("kind", list_kind, "which registry (default: all)");
+
+  bool schema_markdown = false;
+  auto* s = app.add_subcommand("schema", "print the JSON Schema of configs (draft 2020-12), generated from the code");
+  s->add_flag("--markdown", schema_markdown, "print the config reference (docs/config-reference.md) instead");
 
   try {
     app.parse(argc, argv);
@@ -54,13 +78,14 @@ int main(int argc, char** argv) {
   }
 
   if (*t) {
-    train.overrides.insert(train.overrides.end(), set_train.begin(), set_train.end());
+    train.overrides = in_given_order(*t, t_pos, train.overrides, t_set, set_train);
     return mindset::cmd_train(train);
   }
   if (*v) {
-    validate.overrides.insert(validate.overrides.end(), set_validate.begin(), set_validate.end());
+    validate.overrides = in_given_order(*v, v_pos, validate.overrides, v_set, set_validate);
     return mindset::cmd_validate(validate);
   }
   if (*l) return mindset::cmd_list(list_kind);
+  if (*s) return mindset::cmd_schema(schema_markdown);
   return 2;
 }

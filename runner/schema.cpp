@@ -58,6 +58,22 @@ const Spec& experiment_spec() {
   return s;
 }
 
+namespace {
+
+// True when `diags` already has an error at `path` or inside it: cross-key checks skip such parts
+// rather than guess at a tree that failed validation.
+bool has_errors_under(const Diagnostics& diags, const std::string& path) {
+  for (const Diagnostic& d : diags.list()) {
+    const std::string& p = d.path;
+    if (p.compare(0, path.size(), path) == 0 &&
+        (p.size() == path.size() || p[path.size()] == '.' || p[path.size()] == '['))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void check_experiment(const ConfigNode& cfg, Diagnostics& diags) {
   const ConfigNode* layers = cfg.find("model") ? cfg.at("model").find("layers") : nullptr;
   const ConfigNode* loss = cfg.find("loss");
@@ -65,6 +81,8 @@ void check_experiment(const ConfigNode& cfg, Diagnostics& diags) {
   const std::size_t L = layers->items().size();
   const ConfigNode& out = layers->items().back();
   const std::string path = "model.layers[" + std::to_string(L - 1) + "]";
+  // Runs after validation even when it found errors, so all problems come out in one go.
+  if (has_errors_under(diags, path) || has_errors_under(diags, "loss") || !out.is_map()) return;
   const ConfigNode* units = out.find("units");
   const ConfigNode* act = out.find("activation");
   if (!units || !act || !units->is_integer()) {
@@ -74,9 +92,14 @@ void check_experiment(const ConfigNode& cfg, Diagnostics& diags) {
   }
   std::string loss_name = name_of(*loss);
   if (!LossRegistry::instance().find(loss_name)) return;  // reported by validation
+  if (!act->is_scalar() && !act->is_map()) return;
   auto l = make_loss<double>(*loss);
   std::string why = l->check_output(name_of(*act), static_cast<std::size_t>(units->as_integer()));
-  if (!why.empty()) diags.add(out.mark(), path, why);
+  if (why.empty()) return;
+  // Point at what the command line changed, if it did; otherwise at the layer.
+  if (act->mark().command_line) diags.add(act->mark(), path, why);
+  else if (units->mark().command_line) diags.add(units->mark(), path, why);
+  else diags.add(out.mark(), path, why);
 }
 
 }  // namespace mindset

@@ -1,5 +1,6 @@
 #include "validate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -35,8 +36,9 @@ std::string list_of(const std::vector<std::string>& names) {
 }
 
 std::string format_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
+  char buf[40];
+  if (std::fabs(v) < 1e15 && v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f", v);  // 4294967295, not 4.29e+09
+  else std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
 
@@ -110,8 +112,23 @@ class Validator {
     }
     bool low = s.minimum && (s.exclusive_minimum ? !(v > *s.minimum) : !(v >= *s.minimum));
     bool high = s.maximum && (s.exclusive_maximum ? !(v < *s.maximum) : !(v <= *s.maximum));
-    if (low || high || std::isnan(v)) error(in.mark(), path, "must be " + range_text(s) + ", found " + in.text());
-    return in;
+    if (std::isnan(v)) {
+      error(in.mark(), path, "must be a number, found " + in.text() + " (not a number)");
+      return in;
+    }
+    if (low || high) {
+      error(in.mark(), path, "must be " + range_text(s) + ", found " + in.text());
+      return in;
+    }
+    if (s.multiple && std::fmod(v, *s.multiple) != 0) {
+      error(in.mark(), path, "must be a multiple of " + format_number(*s.multiple) + ", found " + in.text());
+      return in;
+    }
+    // The resolved config spells numbers one way (decimal integers; floats as 0.001, 1.0e-10),
+    // which every YAML reader, 1.1 or 1.2, reads back as the same number.
+    ConfigNode out = in.is_integer() ? ConfigNode::of(in.as_integer()) : ConfigNode::of(v);
+    out.set_mark(in.mark());
+    return out;
   }
 
   ConfigNode check_string(const ConfigNode& in, const Spec& s, const std::string& path) {
@@ -121,8 +138,10 @@ class Validator {
       error(in.mark(), path,
             "unknown value '" + in.text() + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") +
                 "; allowed: " + list_of(s.choices));
+      return in;
     }
-    return in;
+    // A string stays a string in the resolved config (name: 2024 is the name "2024").
+    return ConfigNode::scalar(in.text(), true, in.mark());
   }
 
   ConfigNode check_path(const ConfigNode& in, const Spec& s, const std::string& path) {
@@ -144,10 +163,13 @@ class Validator {
     ConfigNode out = ConfigNode::map(in.mark());
     std::vector<std::string> allowed;
     for (const auto& f : s.fields) allowed.push_back(f.key);
+    std::vector<std::string> suggested;  // keys a typo already points at
     for (const auto& e : in.entries()) {
       if (std::find(implicit.begin(), implicit.end(), e.first) != implicit.end()) continue;
       if (!s.find_field(e.first)) {
         std::string best = closest_match(e.first, allowed);
+        if (!best.empty() && in.has(best)) best.clear();  // already set: not what was meant
+        if (!best.empty()) suggested.push_back(best);
         error(in.key_mark(e.first), join_path(path, e.first),
               "unknown key '" + e.first + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") +
                   (allowed.empty() ? "; this takes no options" : "; allowed keys: " + list_of(allowed)));
@@ -158,7 +180,9 @@ class Validator {
       if (const ConfigNode* v = in.find(f.key)) {
         out.set(f.key, check(*v, f.spec, sub));
         out.set_key_mark(f.key, in.key_mark(f.key));
-      } else if (f.spec.required) {
+      } else if (f.spec.required &&
+                 std::find(suggested.begin(), suggested.end(), f.key) == suggested.end()) {
+        // (a misspelt required key is reported once, as the unknown key that names it)
         error(in.mark(), path.empty() ? f.key : path,
               "missing required key '" + f.key + "' (" + expected_text(f.spec) +
                   (f.spec.doc.empty() ? "" : ": " + f.spec.doc) + ")");

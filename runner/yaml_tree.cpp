@@ -121,13 +121,24 @@ class TreeBuilder : public YAML::EventHandler {
     }
     p.have_key = false;
     if (p.node.find(p.key)) {
-      diags_.add(p.key_mark, "", "duplicate key '" + p.key + "' (first given at line " +
+      diags_.add(p.key_mark, path_to(p.key), "duplicate key '" + p.key + "' (first given at line " +
                                      std::to_string(p.node.key_mark(p.key).line) +
                                      "); YAML keys must be unique");
       return;
     }
     p.node.set(p.key, std::move(n));
     p.node.set_key_mark(p.key, p.key_mark);
+  }
+
+  // Key path of `key` in the innermost open map: "model.layers[1].units".
+  std::string path_to(const std::string& key) const {
+    std::string path;
+    for (std::size_t i = 0; i + 1 < stack_.size(); ++i) {
+      const Frame& f = stack_[i];
+      if (f.node.is_sequence()) path += "[" + std::to_string(f.node.items().size()) + "]";
+      else path += (path.empty() ? "" : ".") + f.key;
+    }
+    return path + (path.empty() ? "" : ".") + key;
   }
 
   std::shared_ptr<const std::string> file_;
@@ -193,13 +204,20 @@ ConfigNode load_yaml_file(const std::string& path, const YamlLimits& limits) {
 
 namespace {
 
-// A quoted scalar that would read back as something else when written plain must stay quoted.
+// A quoted scalar that would read back as something else when written plain must stay quoted,
+// for YAML 1.2 readers and for YAML 1.1 ones (PyYAML: yes/no/on/off are booleans, 1_000 and
+// 1:30 are numbers), which is what users load the results' config attribute with.
 bool needs_quotes(const ConfigNode& n) {
   if (!n.quoted()) return false;
   ConfigNode plain = ConfigNode::scalar(n.text(), false);
   const std::string& t = n.text();
-  return plain.is_number() || plain.is_bool() || t.empty() || t == "~" || t == "null" ||
-         t == "Null" || t == "NULL";
+  static const char* const words[] = {"~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no",
+                                      "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "=", "<<"};
+  for (const char* w : words)
+    if (t == w) return true;
+  const char c = t.empty() ? '\0' : t[0];
+  return plain.is_number() || plain.is_bool() || t.empty() || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+         c == '.';
 }
 
 void emit(YAML::Emitter& out, const ConfigNode& n) {
