@@ -32,7 +32,9 @@ using ActivationRegistry = Registry<ActivationTag>;
 
 // Builds an activation from a validated name or {type: ..., options}.
 template <class T>
-std::unique_ptr<Activation<T>> make_activation(const ConfigNode& spec);
+std::unique_ptr<Activation<T>> make_activation(const ConfigNode& spec) {
+  return make_scalar_object<ActivationTag, T>(spec);
+}
 
 // A plain elementwise activation: derive and supply value(z) and slope(z, a).
 template <class T, class Derived>

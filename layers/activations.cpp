@@ -6,15 +6,6 @@
 
 namespace mindset {
 
-template <class T>
-std::unique_ptr<Activation<T>> make_activation(const ConfigNode& spec) {
-  const auto& reg = ActivationRegistry::instance();
-  if (spec.is_map()) return reg.factory(spec.get_string("type")).template make<T>(spec);
-  return reg.factory(spec.text()).template make<T>(ConfigNode::map());
-}
-template std::unique_ptr<Activation<float>> make_activation<float>(const ConfigNode&);
-template std::unique_ptr<Activation<double>> make_activation<double>(const ConfigNode&);
-
 namespace {
 
 template <class T>

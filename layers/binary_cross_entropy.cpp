@@ -11,15 +11,6 @@ void Loss<T>::gradient_dz(CView<T> a, CView<T> y, View<T> dz) const {
 template class Loss<float>;
 template class Loss<double>;
 
-template <class T>
-std::unique_ptr<Loss<T>> make_loss(const ConfigNode& spec) {
-  const auto& reg = LossRegistry::instance();
-  if (spec.is_map()) return reg.factory(spec.get_string("type")).template make<T>(spec);
-  return reg.factory(spec.text()).template make<T>(ConfigNode::map());
-}
-template std::unique_ptr<Loss<float>> make_loss<float>(const ConfigNode&);
-template std::unique_ptr<Loss<double>> make_loss<double>(const ConfigNode&);
-
 namespace {
 
 // log(sigmoid(z)) without overflow or cancellation.

@@ -3,15 +3,6 @@
 
 namespace mindset {
 
-template <class T>
-std::unique_ptr<Optimizer<T>> make_optimizer(const ConfigNode& spec) {
-  const auto& reg = OptimizerRegistry::instance();
-  if (spec.is_map()) return reg.factory(spec.get_string("type")).template make<T>(spec);
-  return reg.factory(spec.text()).template make<T>(ConfigNode::map());
-}
-template std::unique_ptr<Optimizer<float>> make_optimizer<float>(const ConfigNode&);
-template std::unique_ptr<Optimizer<double>> make_optimizer<double>(const ConfigNode&);
-
 namespace {
 
 template <class T>

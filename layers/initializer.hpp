@@ -28,6 +28,8 @@ struct InitializerTag {
 using InitializerRegistry = Registry<InitializerTag>;
 
 // From a validated name or {type: ..., options}.
-std::unique_ptr<Initializer> make_initializer(const ConfigNode& spec);
+inline std::unique_ptr<Initializer> make_initializer(const ConfigNode& spec) {
+  return make_object<InitializerTag>(spec);
+}
 
 }  // namespace mindset

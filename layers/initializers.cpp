@@ -5,12 +5,6 @@
 
 namespace mindset {
 
-std::unique_ptr<Initializer> make_initializer(const ConfigNode& spec) {
-  const auto& reg = InitializerRegistry::instance();
-  if (spec.is_map()) return reg.factory(spec.get_string("type"))(spec);
-  return reg.factory(spec.text())(ConfigNode::map());
-}
-
 namespace {
 
 std::size_t fan_out(const xt::xtensor<double, 2>& w) { return w.shape()[0]; }

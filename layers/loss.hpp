@@ -52,6 +52,8 @@ struct LossTag {
 using LossRegistry = Registry<LossTag>;
 
 template <class T>
-std::unique_ptr<Loss<T>> make_loss(const ConfigNode& spec);
+std::unique_ptr<Loss<T>> make_loss(const ConfigNode& spec) {
+  return make_scalar_object<LossTag, T>(spec);
+}
 
 }  // namespace mindset

@@ -36,6 +36,8 @@ struct OptimizerTag {
 using OptimizerRegistry = Registry<OptimizerTag>;
 
 template <class T>
-std::unique_ptr<Optimizer<T>> make_optimizer(const ConfigNode& spec);
+std::unique_ptr<Optimizer<T>> make_optimizer(const ConfigNode& spec) {
+  return make_scalar_object<OptimizerTag, T>(spec);
+}
 
 }  // namespace mindset

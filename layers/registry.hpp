@@ -105,6 +105,22 @@ struct ScalarFactory {
   }
 };
 
+// Builds a registered type from a validated spec: a bare name, or a map with `type` and options.
+template <class Tag>
+auto make_object(const ConfigNode& spec) {
+  const auto& reg = Registry<Tag>::instance();
+  if (spec.is_map()) return reg.factory(spec.get_string("type"))(spec);
+  return reg.factory(spec.text())(ConfigNode::map());
+}
+
+// The same for registries of ScalarFactory: the Base<T> for the network's scalar type T.
+template <class Tag, class T>
+auto make_scalar_object(const ConfigNode& spec) {
+  const auto& reg = Registry<Tag>::instance();
+  if (spec.is_map()) return reg.factory(spec.get_string("type")).template make<T>(spec);
+  return reg.factory(spec.text()).template make<T>(ConfigNode::map());
+}
+
 // Registration helpers used by the macros below.
 template <class Tag, template <class> class Impl>
 bool register_scalar_type() {
