@@ -309,7 +309,13 @@ class CsvSource : public DataSource {
     if (negative_.empty()) {
       negative_ = t;
     } else if (numeric ? !(parse_number(negative_, b) && a == b) : t != negative_) {
-      rd.fail(f.line, f.column, "the label column has a third value '" + t + "' (besides '" + pos->text() + "' and '" +
+      if (positive_seen_.empty()) {
+        std::string best = closest_match(pos->text(), {negative_, t});
+        rd.fail(f.line, f.column, "the label column has the values '" + negative_ + "' and '" + t + "' but never positive: '" +
+                                      pos->text() + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") +
+                                      "; positive: names the value that means 1");
+      }
+      rd.fail(f.line, f.column, "the label column has a third value '" + t + "' (besides '" + positive_seen_ + "' and '" +
                                     negative_ + "'); positive: maps a label with two values to 1 and 0");
     }
     return 0.0;
