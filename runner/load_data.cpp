@@ -39,6 +39,8 @@ Dataset load_source(const ConfigNode& cfg, const std::string& where) {
 
 // A csv data.test is encoded as data.train is: it inherits the keys that define the encoding.
 ConfigNode inherit_table_options(const ConfigNode& train, const ConfigNode& test) {
+  if (test.get_string("type") == "csv" && train.get_string("type") != "csv")
+    throw UserError("is a table (csv) but data.train is not; a table's encoding is learned from training rows");
   if (train.get_string("type") != "csv" || test.get_string("type") != "csv") return test;
   ConfigNode out = test;
   for (const char* key : {"label", "columns", "ignore", "categorical", "missing", "positive"}) {
@@ -46,7 +48,7 @@ ConfigNode inherit_table_options(const ConfigNode& train, const ConfigNode& test
     const ConfigNode* b = test.find(key);
     if (a && !b) out.set(key, *a);
     if (b && (!a || *a != *b))
-      throw UserError(b->mark(), std::string("data.test.") + key,
+      throw UserError(b->mark(), key,
                       std::string("differs from data.train.") + key + (a ? "" : " (not set there)") +
                           "; test rows are encoded as training rows are: leave it out to inherit data.train's");
   }
