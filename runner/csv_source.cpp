@@ -41,7 +41,7 @@ class CsvSource : public DataSource {
     return {"csv", "a CSV file (RFC 4180) with a header row: label, numeric and categorical columns",
             spec::map()
                 .field("path", spec::path("the CSV file").require().existing())
-                .field("label", spec::string("the column of the labels (data.test inherits it)").def_doc("required"))
+                .field("label", spec::string("the column of the labels").def_doc("none: required on data.train, inherited by data.test"))
                 .field("columns", names("feature columns in this order").def_doc("all but the label and ignored"))
                 .field("ignore", names("columns left out (e.g. PassengerId, Name)"))
                 .field("categorical", names("columns one-hot encoded; categories from the training split"))

@@ -11,8 +11,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Writes the fixtures with h5py into `d`.
-void make_fixtures(const TempDir& d) {
+// Writes the fixtures with h5py into `d`, once per test run.
+void write_fixtures(const TempDir& d) {
   auto script = d.write("make.py", R"PY(
 import sys, h5py, numpy as np
 w = sys.argv[1]
@@ -40,11 +40,17 @@ open(w + "/not.h5", "w").write("plain text")
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
 }
 
+const TempDir& fixtures() {
+  static const TempDir d;
+  static const bool made = (write_fixtures(d), true);
+  (void)made;
+  return d;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(groups_types_and_c_order_flattening) {
-  TempDir d;
-  make_fixtures(d);
+  const TempDir& d = fixtures();
   auto ds = testing::load_source(d, "{type: hdf5, path: a.h5, features: train/x, labels: train/y, classes: names}");
   BOOST_TEST(ds.m() == 5u);
   BOOST_TEST(ds.n() == 6u);
@@ -59,8 +65,7 @@ BOOST_AUTO_TEST_CASE(groups_types_and_c_order_flattening) {
 }
 
 BOOST_AUTO_TEST_CASE(wrong_shapes_names_and_types) {
-  TempDir d;
-  make_fixtures(d);
+  const TempDir& d = fixtures();
   auto err = [&](const std::string& yaml) { return testing::user_error([&] { testing::load_source(d, yaml); }); };
   MINDSET_CHECK_ERROR(err("{type: hdf5, path: a.h5, features: train/x, labels: y_wide}"), "labels", "(2, 5)",
                       "expected (m), (m, 1) or (1, m)");
@@ -78,8 +83,7 @@ BOOST_AUTO_TEST_CASE(wrong_shapes_names_and_types) {
 }
 
 BOOST_AUTO_TEST_CASE(declared_sizes_are_checked_before_allocating) {
-  TempDir d;
-  make_fixtures(d);
+  const TempDir& d = fixtures();
   MINDSET_CHECK_ERROR(testing::user_error([&] { testing::load_source(d, "{type: hdf5, path: huge.h5, features: x, labels: y}"); }),
                       "features", "(10000000, 100000)", "1000000000000 values", "of memory are available");
   auto r = testing::train(d, "h.yaml", "data: {train: {type: hdf5, path: huge.h5, features: x, labels: y}}\n" +
@@ -89,8 +93,7 @@ BOOST_AUTO_TEST_CASE(declared_sizes_are_checked_before_allocating) {
 }
 
 BOOST_AUTO_TEST_CASE(results_record_classes_and_provenance) {
-  TempDir d;
-  make_fixtures(d);
+  const TempDir& d = fixtures();
   auto r = testing::train(d, "c.yaml", "data: {train: {type: hdf5, path: a.h5, features: train/x, labels: train/y, classes: names},\n"
                                        "       scale: 30}\n" + std::string(testing::kTinyModel));
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
