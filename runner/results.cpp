@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <random>
 
+#include "data_results.hpp"
 #include "h5.hpp"
 #include "yaml_tree.hpp"
 
@@ -118,17 +119,7 @@ void write_file(const std::string& path, const Experiment& e, const DataBundle& 
   h5::write_scalar(metrics.id(), "train_" + out.metric, out.train_metric);
   if (out.test_metric) h5::write_scalar(metrics.id(), "test_" + out.metric, *out.test_metric);
 
-  h5::Handle dg = h5::create_group(root, "data");
-  auto split = [&](const char* name, const Dataset& d) {
-    h5::Handle g = h5::create_group(dg.id(), name);
-    write_attributes_map(g.id(), d.provenance);
-    h5::set_attr(g.id(), "m", static_cast<std::int64_t>(d.m()));
-    h5::set_attr(g.id(), "n", static_cast<std::int64_t>(d.n()));
-    if (!d.classes.empty()) h5::write_strings(g.id(), "classes", d.classes);
-  };
-  split("train", data.train);
-  if (data.test) split("test", *data.test);
-  dg.reset();
+  write_data_group(root, data);
   metrics.reset();
   hist.reset();
   model.reset();
