@@ -235,6 +235,14 @@ BOOST_AUTO_TEST_CASE(bad_arguments) {
   BOOST_TEST(std::count(typo.err.begin(), typo.err.end(), '\n') == 1, typo.err);
 }
 
+BOOST_AUTO_TEST_CASE(output_path_is_a_folder) {
+  testing::TempDir dir;
+  auto cfg = dir.write("exp.yaml", kData + kModel + kTraining);
+  auto r = testing::mindset("train " + testing::quote(cfg.string()) + " -o " + testing::quote(dir.path.string()));
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err == "error: the output path " + dir.path.string() + " is a folder\n");
+}
+
 BOOST_AUTO_TEST_CASE(help_and_version) {
   auto help = testing::mindset("--help");
   BOOST_TEST(help.exit_code == 0);

@@ -307,6 +307,8 @@ for path, (kind, shape) in expect.items():
 for l, (units, act) in enumerate([(4, "tanh"), (1, "sigmoid")], 1):
     g = f["model/layer_%d" % l].attrs
     assert s(g["type"]) == "dense" and g["units"] == units and s(g["activation"]) == act
+assert f["model"].attrs["input_size"] == 2 and f["model"].attrs["parameter_count"] == 4 * 2 + 4 + 1 * 4 + 1
+assert s(f["history/cost"].attrs["long_name"]) == "binary cross-entropy, mean over examples"
 assert list(f["history/iteration"][:]) == list(range(0, 30, 3))
 assert list(f["history/evaluated_at"][:]) == [0, 10, 20, 30]
 assert s(f["data/train"].attrs["type"]) == "flower" and f["data/train"].attrs["m"] == 40
@@ -341,6 +343,27 @@ print("h5py: ok")
                          testing::quote(r.output.string()) + " " + testing::quote(yaml_path.string()));
   BOOST_TEST(py.exit_code == 0, py.err);
   BOOST_TEST(py.out.find("h5py: ok") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(float32_runs_store_float64) {
+  // dtype: float32 trains in single precision; the file's layout and types do not change.
+  testing::TempDir dir;
+  auto cfg = dir.write("f32.yaml", kConfig);
+  auto out = dir / "f32.h5";
+  auto r = testing::mindset("train " + testing::quote(cfg.string()) + " dtype=float32 -o " + testing::quote(out.string()) +
+                            " --quiet");
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  h5::Handle f = h5::open_file(out.string());
+  h5::Handle f64 = h5::open_file(run().output.string());
+  for (const char* p : {"model/layer_1/W", "model/layer_2/b", "history/cost"}) {
+    BOOST_TEST(class_of(f.id(), p) == H5T_FLOAT);
+    BOOST_TEST(size_of(f.id(), p) == 8u);
+  }
+  // Same run in float64 (but the learning-rate override): close, not equal.
+  const auto c32 = read(f.id(), "history/cost");
+  BOOST_REQUIRE_EQUAL(c32.size(), 10u);
+  BOOST_TEST(std::abs(c32[0] - read(f64.id(), "history/cost")[0]) < 1e-6);  // same initial parameters
+  BOOST_TEST(h5::get_attr_string(f.id(), "config").find("dtype: float32") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(write_replaces_a_previous_file_completely) {
