@@ -73,6 +73,23 @@ void close_file(Handle& f) {
   if (a < 0 || b < 0) throw H5Error("writing the HDF5 file failed (disk full or file size limit?)");
 }
 
+Handle create_memory_file(const std::string& name) {
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create a property list"), H5Pclose);
+  check(H5Pset_fapl_core(fapl.id(), 1 << 20, 0), "select the in-memory file driver", 0);
+  hid_t f = H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
+  return Handle(check(f, "cannot create in-memory HDF5 file " + name), H5Fclose);
+}
+
+std::vector<char> file_image(hid_t file) {
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush an HDF5 file", 0);
+  ssize_t n = H5Fget_file_image(file, nullptr, 0);
+  if (n < 0) throw H5Error("cannot get the size of an HDF5 file image");
+  std::vector<char> image(static_cast<std::size_t>(n));
+  if (n > 0 && H5Fget_file_image(file, image.data(), image.size()) != n)
+    throw H5Error("cannot get an HDF5 file image");
+  return image;
+}
+
 Handle open_group(hid_t loc, const std::string& name) {
   return Handle(check(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), "cannot open group " + name), H5Gclose);
 }

@@ -46,6 +46,13 @@ class Handle {
 Handle open_file(const std::string& path, bool write = false);
 Handle create_file(const std::string& path);  // truncates
 void close_file(Handle& f);                    // close and report write errors (flushes)
+// A file that lives only in memory (HDF5's core driver, no backing store); `name` must be unique
+// among open files. Writers that must never leave a broken file build it here and write its
+// image with plain POSIX I/O: HDF5 1.10 recovers badly from failed disk writes (after a failed
+// H5Fclose the library crashes at exit).
+Handle create_memory_file(const std::string& name);
+// The bytes of an open file, as they would be on disk (flushes it first).
+std::vector<char> file_image(hid_t file);
 Handle open_group(hid_t loc, const std::string& name);
 Handle create_group(hid_t loc, const std::string& name);
 Handle open_dataset(hid_t loc, const std::string& name);

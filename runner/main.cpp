@@ -1,4 +1,5 @@
 // mindset: train neural networks described in YAML; results in HDF5.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -6,6 +7,7 @@
 
 #include "commands.hpp"
 #include "h5.hpp"
+#include "registry.hpp"
 #include "results.hpp"
 
 namespace {
@@ -63,6 +65,20 @@ int main(int argc, char** argv) {
   bool schema_markdown = false;
   auto* s = app.add_subcommand("schema", "print the JSON Schema of configs (draft 2020-12), generated from the code");
   s->add_flag("--markdown", schema_markdown, "print the config reference (docs/config-reference.md) instead");
+
+  // A mistyped command gets the known ones and the closest; CLI11 would only say that a
+  // subcommand is required.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      std::string best = mindset::closest_match(argv[1], commands), all;
+      for (const auto& c : commands) all += (all.empty() ? "" : ", ") + c;
+      std::fprintf(stderr, "error: unknown command '%s'%s; commands: %s (see mindset --help)\n", argv[1],
+                   best.empty() ? "" : (" (did you mean '" + best + "'?)").c_str(), all.c_str());
+      return 2;
+    }
+  }
 
   try {
     app.parse(argc, argv);

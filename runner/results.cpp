@@ -77,9 +77,10 @@ void write_attributes_map(hid_t obj, const ConfigNode& map) {
   }
 }
 
-void write_file(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
-                const RunInfo& info) {
-  h5::Handle f = h5::create_file(path);
+// Builds the whole file in memory and returns its bytes; nothing touches the disk here.
+std::vector<char> build_file(const std::string& name, const Experiment& e, const DataBundle& data,
+                             const TrainOutcome& out, const RunInfo& info) {
+  h5::Handle f = h5::create_memory_file(name);
   hid_t root = f.id();
   h5::set_attr(root, "mindset_version", std::string(kMindsetVersion));
   h5::set_attr(root, "format_version", static_cast<std::int64_t>(kFormatVersion));
@@ -123,7 +124,32 @@ void write_file(const std::string& path, const Experiment& e, const DataBundle& 
   metrics.reset();
   hist.reset();
   model.reset();
+  std::vector<char> image = h5::file_image(f.id());
   h5::close_file(f);
+  return image;
+}
+
+// Writes `bytes` to a new file at `path` and syncs it to disk; throws with the system's reason.
+void write_bytes(const std::string& path, const std::vector<char>& bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) throw std::runtime_error(std::string("cannot create a temporary file: ") + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      ::close(fd);
+      throw std::runtime_error(std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    int err = errno;
+    ::close(fd);
+    throw std::runtime_error(std::strerror(err));
+  }
+  if (::close(fd) != 0) throw std::runtime_error(std::strerror(errno));
 }
 
 }  // namespace
@@ -132,8 +158,7 @@ void write_results(const std::string& path, const Experiment& e, const DataBundl
                    const RunInfo& info) {
   const std::string tmp = temp_name(path);
   try {
-    write_file(tmp, e, data, out, info);
-    fsync_path(tmp, false);
+    write_bytes(tmp, build_file(tmp, e, data, out, info));
   } catch (const std::exception& ex) {
     ::unlink(tmp.c_str());
     throw std::runtime_error("writing results to " + path + " failed: " + ex.what());

@@ -168,10 +168,14 @@ class Validator {
       if (std::find(implicit.begin(), implicit.end(), e.first) != implicit.end()) continue;
       if (!s.find_field(e.first)) {
         std::string best = closest_match(e.first, allowed);
-        if (!best.empty() && in.has(best)) best.clear();  // already set: not what was meant
-        if (!best.empty()) suggested.push_back(best);
+        // When the suggested key is also given, say so: the typo is then likely a leftover.
+        std::string hint;
+        if (!best.empty() && in.has(best))
+          hint = " (did you mean '" + best + "'? it is also given, on line " + std::to_string(in.key_mark(best).line) + ")";
+        else if (!best.empty())
+          hint = " (did you mean '" + best + "'?)", suggested.push_back(best);
         error(in.key_mark(e.first), join_path(path, e.first),
-              "unknown key '" + e.first + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") +
+              "unknown key '" + e.first + "'" + hint +
                   (allowed.empty() ? "; this takes no options" : "; allowed keys: " + list_of(allowed)));
       }
     }

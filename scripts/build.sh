@@ -21,7 +21,7 @@ done
 # read results back with h5py.
 pkgs=(cmake g++ make pkg-config libxtensor-dev libxtensor-blas-dev libyaml-cpp-dev libhdf5-dev
       libboost-test-dev libopenblas-dev libcli11-dev
-      python3 python3-h5py python3-numpy python3-yaml python3-jsonschema)
+      python3 python3-h5py python3-numpy python3-yaml python3-jsonschema python3-pandas)
 [ -n "${MINDSET_EXTRA_PKGS:-}" ] && read -r -a extra <<<"$MINDSET_EXTRA_PKGS" && pkgs+=("${extra[@]}")
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Reference vectors for tests/test_random.cpp, from Debian's numpy (legacy np.random).
+"""Reference vectors for tests/test_random.cpp, test_initializers.cpp and test_loss.cpp, from
+Debian's numpy (legacy np.random).
 
 Regenerate with:  /usr/bin/python3 tests/reference/make_numpy_random.py > tests/reference/numpy_random.txt
 
@@ -44,3 +45,26 @@ for j in range(2):
     Y[ix] = j
 line("flower_x0", X[:, 0])
 line("flower_x1", X[:, 1])
+# Initialisers, each as numpy code writes it, for a (units, fan_in) = (4, 5) layer drawn right
+# after np.random.seed(3) (test_initializers.cpp).
+units, fan_in = 4, 5
+inits = {
+    "normal_0.05": lambda: np.random.randn(units, fan_in) * 0.05,
+    "lecun_normal": lambda: np.random.randn(units, fan_in) / np.sqrt(fan_in),
+    "he_normal": lambda: np.random.randn(units, fan_in) * np.sqrt(2 / fan_in),
+    "xavier_normal": lambda: np.random.randn(units, fan_in) * np.sqrt(2 / (fan_in + units)),
+    "xavier_uniform": lambda: np.random.uniform(-np.sqrt(6 / (fan_in + units)), np.sqrt(6 / (fan_in + units)),
+                                                (units, fan_in)),
+}
+for name, make in inits.items():
+    np.random.seed(3)
+    line("init_" + name, make())
+# A layer's own init after model.init: seed 2, layer 1 (3, 2) lecun_normal, layer 2 (2, 3)
+# xavier_uniform, layer 3 (1, 2) he_normal, one stream.
+np.random.seed(2)
+line("stack_2", np.concatenate([(np.random.randn(3, 2) / np.sqrt(2)).ravel(),
+                                np.random.uniform(-np.sqrt(6 / 5), np.sqrt(6 / 5), (2, 3)).ravel(),
+                                (np.random.randn(1, 2) * np.sqrt(2 / 2)).ravel()]))
+# numpy's pairwise summation (db and the cost use it; test_loss.cpp).
+for n in (100, 1000, 20000):
+    line("sum_%d" % n, [np.sum(1 / np.arange(1, n + 1)), np.sum(np.arange(n) * 0.1)])
