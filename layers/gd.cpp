@@ -12,6 +12,15 @@ std::unique_ptr<Optimizer<T>> make_optimizer(const ConfigNode& spec) {
 template std::unique_ptr<Optimizer<float>> make_optimizer<float>(const ConfigNode&);
 template std::unique_ptr<Optimizer<double>> make_optimizer<double>(const ConfigNode&);
 
+template <class T>
+ConfigNode Optimizer<T>::attributes() const {
+  ConfigNode a = ConfigNode::map();
+  a.set("type", ConfigNode::of(name()));
+  return a;
+}
+template class Optimizer<float>;
+template class Optimizer<double>;
+
 namespace {
 
 template <class T>

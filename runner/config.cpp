@@ -239,7 +239,7 @@ Experiment resolve_experiment(ConfigNode raw, const std::string& origin, const s
     resolved = std::move(ordered);
   }
   ConfigNode& training = *resolved.find("training");
-  if (!training.has("print_every")) {
+  if (!training.has("print_every") && training.has("iterations")) {  // with epochs: the trainer's total/20
     long long it = training.get_integer("iterations");
     training.set("print_every", ConfigNode::of(it >= 20 ? it / 20 : 1LL));
   }

@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   t->add_option("--set", set_train, "an override, as key.path=value (repeatable)");
   t->add_option("-o,--output", train.output, "results file (default results/<name>.h5)");
   t->add_flag("-q,--quiet", train.quiet, "print nothing but errors");
+  t->add_flag("--resume", train.resume,
+              "continue from OUT.h5.ckpt.h5 if there is one; start if not; do nothing if OUT.h5 is complete");
+  t->add_flag("--log-json", train.log_json, "write one JSON object per recorded iteration to stderr");
 
   mindset::ValidateArgs validate;
   std::vector<std::string> set_validate;

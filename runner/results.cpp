@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <random>
 
 #include "h5.hpp"
+#include "signals.hpp"
 #include "yaml_tree.hpp"
 
 namespace fs = std::filesystem;
@@ -76,6 +78,44 @@ void write_attributes_map(hid_t obj, const ConfigNode& map) {
   }
 }
 
+// How the run went: why it stopped, how far it got, whether it was resumed.
+void write_run_attributes(hid_t root, const TrainOutcome& out) {
+  h5::set_attr(root, "stop_reason", out.stop_reason);
+  h5::set_attr(root, "iterations_done", static_cast<std::int64_t>(out.iterations_done));
+  h5::set_attr(root, "epochs_done", static_cast<std::int64_t>(out.epochs_done));
+  if (out.diverged_at) h5::set_attr(root, "diverged_at", static_cast<std::int64_t>(*out.diverged_at));
+  if (out.signal) h5::set_attr(root, "interrupted_by", std::string(out.signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+  if (out.resumed_from >= 0) h5::set_attr(root, "resumed_from", static_cast<std::int64_t>(out.resumed_from));
+  if (out.best_epoch) {
+    h5::set_attr(root, "best_epoch", static_cast<std::int64_t>(*out.best_epoch));
+    h5::set_attr(root, "best_iteration", static_cast<std::int64_t>(*out.best_iteration));
+  }
+  h5::set_attr(root, "stopped_early", static_cast<std::int64_t>(out.stopped_early ? 1 : 0));
+}
+
+// /history beyond the core's: the learning rate of each recorded iteration, per-epoch means,
+// and the validation split at each epoch's end.
+void write_training_history(hid_t hist, const TrainOutcome& out, bool validation) {
+  const History& h = out.history;
+  h5::write_vector(hist, "learning_rate", h.learning_rate);
+  {
+    h5::Handle lr = h5::open_dataset(hist, "learning_rate");
+    h5::set_attr(lr.id(), "long_name", out.learning_rate_description);
+  }
+  h5::write_vector(hist, "epoch", h.epoch);
+  h5::write_vector(hist, "epoch_iteration", h.epoch_iteration);
+  h5::write_vector(hist, "epoch_cost", h.epoch_cost);
+  h5::write_vector(hist, "epoch_train_" + out.metric, h.epoch_metric);
+  {
+    h5::Handle c = h5::open_dataset(hist, "epoch_cost");
+    h5::set_attr(c.id(), "long_name", "mean cost of the epoch's mini-batches, as trained (dropout on)");
+  }
+  if (validation) {
+    h5::write_vector(hist, "validation_cost", h.validation_cost);
+    h5::write_vector(hist, "validation_" + out.metric, h.validation_metric);
+  }
+}
+
 void write_file(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
                 const RunInfo& info) {
   h5::Handle f = h5::create_file(path);
@@ -90,6 +130,7 @@ void write_file(const std::string& path, const Experiment& e, const DataBundle& 
   h5::set_attr(root, "started_at", info.started_at);
   h5::set_attr(root, "finished_at", info.finished_at);
   h5::set_attr(root, "wall_seconds", info.wall_seconds);
+  write_run_attributes(root, out);
 
   h5::Handle model = h5::create_group(root, "model");
   h5::set_attr(model.id(), "input_size", static_cast<std::int64_t>(out.input_size));
@@ -112,11 +153,13 @@ void write_file(const std::string& path, const Experiment& e, const DataBundle& 
     h5::Handle c = h5::open_dataset(hist.id(), "cost");
     h5::set_attr(c.id(), "long_name", out.cost_description);
   }
+  write_training_history(hist.id(), out, data.validation.has_value());
 
   h5::Handle metrics = h5::create_group(root, "metrics");
   h5::write_scalar(metrics.id(), "final_cost", out.final_cost);
   h5::write_scalar(metrics.id(), "train_" + out.metric, out.train_metric);
   if (out.test_metric) h5::write_scalar(metrics.id(), "test_" + out.metric, *out.test_metric);
+  if (out.validation_metric) h5::write_scalar(metrics.id(), "validation_" + out.metric, *out.validation_metric);
 
   h5::Handle dg = h5::create_group(root, "data");
   auto split = [&](const char* name, const Dataset& d) {
@@ -128,6 +171,7 @@ void write_file(const std::string& path, const Experiment& e, const DataBundle& 
   };
   split("train", data.train);
   if (data.test) split("test", *data.test);
+  if (data.validation) split("validation", *data.validation);
   dg.reset();
   metrics.reset();
   hist.reset();
@@ -137,23 +181,29 @@ void write_file(const std::string& path, const Experiment& e, const DataBundle& 
 
 }  // namespace
 
-void write_results(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
-                   const RunInfo& info) {
+void write_atomically(const std::string& path, const std::string& what,
+                      const std::function<void(const std::string&)>& write) {
   const std::string tmp = temp_name(path);
+  TempFileGuard guard(tmp);  // a second Ctrl-C during the write removes the temporary file
   try {
-    write_file(tmp, e, data, out, info);
+    write(tmp);
     fsync_path(tmp, false);
   } catch (const std::exception& ex) {
     ::unlink(tmp.c_str());
-    throw std::runtime_error("writing results to " + path + " failed: " + ex.what());
+    throw std::runtime_error("writing " + what + " to " + path + " failed: " + ex.what());
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot move the results into place at " + path + ": " + std::strerror(err));
+    throw std::runtime_error("cannot move the " + what + " into place at " + path + ": " + std::strerror(err));
   }
   std::string dir = fs::path(path).parent_path().string();
   fsync_path(dir.empty() ? "." : dir, true);
+}
+
+void write_results(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
+                   const RunInfo& info) {
+  write_atomically(path, "results", [&](const std::string& tmp) { write_file(tmp, e, data, out, info); });
 }
 
 }  // namespace mindset

@@ -2,6 +2,7 @@
 
 #include "loss.hpp"
 #include "registry.hpp"
+#include "training_schema.hpp"
 
 namespace mindset {
 
@@ -23,7 +24,7 @@ Spec build_spec() {
   Spec training = spec::map("how the network is trained");
   training.field("optimizer", spec::object("optimizer", "the update rule").def(ConfigNode::scalar("gd")))
       .field("learning_rate", spec::number("step size alpha").require().min(0, true).must_be_finite())
-      .field("iterations", spec::integer("number of updates; 0 writes the initial parameters").require().min(0))
+      .field("iterations", spec::integer("number of updates (or give epochs); 0 writes the initial parameters").min(0))
       .field("record_every", spec::integer("record the cost every this many iterations (0 = never)")
                                  .def(ConfigNode::of(1)).min(0))
       .field("evaluate_every", spec::integer("evaluate train/test accuracy every this many iterations "
@@ -31,6 +32,7 @@ Spec build_spec() {
                                    .def(ConfigNode::of(0)).min(0))
       .field("print_every", spec::integer("progress line on stderr every this many iterations (0 = never)")
                                 .min(0).def_doc("iterations/20"));
+  add_training_fields(training);
 
   Spec root = spec::map("a mindset experiment");
   root.field("name", spec::string("names the run and its results file; defaults to the config file's stem"))
@@ -59,6 +61,7 @@ const Spec& experiment_spec() {
 }
 
 void check_experiment(const ConfigNode& cfg, Diagnostics& diags) {
+  check_training(cfg, diags);
   const ConfigNode* layers = cfg.find("model") ? cfg.at("model").find("layers") : nullptr;
   const ConfigNode* loss = cfg.find("loss");
   if (!layers || !layers->is_sequence() || layers->items().empty() || !loss) return;
