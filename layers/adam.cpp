@@ -3,7 +3,9 @@
 //   v = beta1 * v + (1 - beta1) * dW          v_corrected = v / (1 - beta1**t)
 //   s = beta2 * s + (1 - beta2) * dW**2       s_corrected = s / (1 - beta2**t)
 //   W = W - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)
-// With bias_correction: false, v and s are used as they are.
+// With bias_correction: false, v and s are used as they are. dW**2 is the exact square dW * dW
+// (the course's np.power(dW, 2) is that too, except where numpy computes pow with AVX-512 SVML,
+// which is off by one ulp for some values).
 #include <cmath>
 
 #include "optimizer.hpp"
