@@ -40,11 +40,11 @@ int cmd_train(const TrainArgs& a) {
       if (r.test_metric) std::printf(", test %s %.4f", r.metric.c_str(), *r.test_metric);
       std::printf(" (final cost %.6f)\nresults: %s\n", r.final_cost, r.output.c_str());
       if (r.status == "diverged" && !r.already_complete)
-        std::fprintf(stderr, "%s: %s; the last finite parameters are in %s\n", e.name.c_str(), r.stop_reason.c_str(),
+        std::fprintf(stderr, "%s: status diverged (exit 3); the last finite parameters are in %s\n", e.name.c_str(),
                      r.output.c_str());
       if (r.status == "interrupted")
-        std::fprintf(stderr, "%s: %s; checkpoint %s; continue with: mindset train %s -o %s --resume\n",
-                     e.name.c_str(), r.stop_reason.c_str(), r.checkpoint.c_str(), a.config.c_str(), r.output.c_str());
+        std::fprintf(stderr, "%s: status interrupted; checkpoint %s; continue with: mindset train %s -o %s --resume\n",
+                     e.name.c_str(), r.checkpoint.c_str(), a.config.c_str(), r.output.c_str());
     }
     return exit_code(r);
   } catch (...) {

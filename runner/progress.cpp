@@ -48,6 +48,9 @@ double ProgressReporter::elapsed() const {
 void ProgressReporter::start(long long it) {
   t0_ = last_draw_ = std::chrono::steady_clock::now();
   start_it_ = it;
+  if (it > 0 && s_.mode != TrainOptions::Progress::none)
+    std::fprintf(stderr, "%s: resuming from the checkpoint at iteration %lld/%lld\n", s_.name.c_str(), it, s_.total);
+  if (it > 0 && s_.json) std::fprintf(stderr, "{\"event\": \"resume\", \"iteration\": %lld}\n", it);
 }
 
 void ProgressReporter::draw_bar(long long done, double cost, bool final) {
