@@ -13,11 +13,20 @@
 
 namespace mindset {
 
+struct RawTable;  // encoding.hpp
+class Encoding;
+class Preprocessor;  // preprocess.hpp
+
 struct Dataset {
   xt::xtensor<double, 2> x;          // n x m: examples are columns
   std::vector<double> y;             // m labels: 0/1, class indices, or targets
   std::vector<std::string> classes;  // class names, when the source has them
   ConfigNode provenance;             // what /data/<split> records (type, path, m, n, ...)
+  std::vector<std::string> feature_names;  // the n features' names, when known ("Age", "Sex=male")
+  // Set by tabular sources (csv): x then holds raw columns (numbers, category codes, NaN for
+  // missing) that load_data encodes with statistics of the training split only.
+  std::shared_ptr<const RawTable> raw;
+  std::vector<std::string> warnings;  // for the user (rows dropped, ...); load_data prints them
 
   std::size_t n() const { return x.shape()[0]; }
   std::size_t m() const { return x.shape()[1]; }
@@ -43,10 +52,19 @@ struct DataBundle {
   Dataset train;
   std::optional<Dataset> test;
   std::optional<Dataset> validation;  // held out from train for early stopping
+  std::shared_ptr<const Encoding> encoding;  // tabular data: how raw columns became features
+  std::vector<std::shared_ptr<Preprocessor>> preprocess;  // fitted on train, applied in order
+  std::vector<ConfigNode> preprocess_config;  // each step's config (data.scale becomes a scale step)
+  std::vector<std::string> warnings;  // already printed on stderr; kept in /data
 };
 
-// Loads `data` of a resolved config. `output_units` and the loss check the labels.
-DataBundle load_data(const ConfigNode& data, const ConfigNode& loss, std::size_t output_units);
+// Loads `data` of a resolved config: sources, split, encoding, preprocessing, provenance.
+// `output_units` and the loss check the labels. Warnings go to stderr and DataBundle::warnings.
+// `seed` (the experiment's) seeds the split unless data.split_seed is given.
+DataBundle load_data(const ConfigNode& data, const ConfigNode& loss, std::size_t output_units, std::uint32_t seed = 1);
+
+// Cross-key checks of a resolved `data` (test and test_fraction together, fractions >= 1).
+void check_data_config(const ConfigNode& data, Diagnostics& diags);
 
 // Bytes of memory available for new allocations (MemAvailable), for checks before big reads.
 std::uint64_t available_memory();

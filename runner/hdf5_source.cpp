@@ -80,17 +80,19 @@ class Hdf5Source : public DataSource {
                            (last ? " with examples on the last axis (n, m)" : ""));
     const std::uint64_t m = last ? xdims.back() : xdims.front();
     std::uint64_t n = 1;
+    long double values = static_cast<long double>(m);  // no overflow, whatever the file claims
     for (std::size_t i = 0; i < xdims.size(); ++i)
-      if (i != (last ? xdims.size() - 1 : 0)) n *= xdims[i];
-    // Check the declared size before allocating anything.
-    const long double bytes = static_cast<long double>(m) * static_cast<long double>(n) * 8.0L * 2.0L;
+      if (i != (last ? xdims.size() - 1 : 0)) n *= xdims[i], values *= static_cast<long double>(xdims[i]);
+    // Check the declared size before allocating anything: the features as float64, and a copy
+    // of them in the network's type while training.
+    const long double bytes = values * 8.0L;
     const std::uint64_t avail = available_memory();
-    if (bytes > static_cast<long double>(avail) || m > (1ull << 40) || n > (1ull << 40))
+    if (2 * bytes > static_cast<long double>(avail) || values > static_cast<long double>(1ull << 40))
       fail("features", "dataset '" + fkey + "' declares shape " + shape_text(xdims) + ", " +
-                           std::to_string(static_cast<unsigned long long>(m * n)) + " values (" +
-                           std::to_string(static_cast<unsigned long long>(bytes / 2 / (1 << 20))) +
-                           " MiB as float64), more than the " + std::to_string(avail >> 20) +
-                           " MiB of memory available");
+                           std::to_string(static_cast<unsigned long long>(bytes / 8)) + " values: " +
+                           std::to_string(static_cast<unsigned long long>(bytes / (1 << 20))) +
+                           " MiB as float64, and as much again to train on; only " + std::to_string(avail >> 20) +
+                           " MiB of memory are available");
     std::uint64_t ym = 0;
     if (ydims.size() == 1) ym = ydims[0];
     else if (ydims.size() == 2 && ydims[1] == 1) ym = ydims[0];
@@ -102,20 +104,12 @@ class Hdf5Source : public DataSource {
                          shape_text(ydims) + ")");
 
     Dataset d;
-    std::vector<double> raw;
+    d.x = xt::xtensor<double, 2>::from_shape({static_cast<std::size_t>(n), static_cast<std::size_t>(m)});
     try {
-      raw = h5::read_doubles(fx.id());
+      read_features(fx.id(), xdims, last, d);
       d.y = h5::read_doubles(fy.id());
     } catch (const h5::H5Error& e) {
       fail("features", std::string("reading ") + path + " failed: " + e.what());
-    }
-    d.x = xt::xtensor<double, 2>::from_shape({static_cast<std::size_t>(n), static_cast<std::size_t>(m)});
-    if (last) {
-      std::copy(raw.begin(), raw.end(), d.x.begin());  // already n x m in C order
-    } else {
-      // (m, n) row-major -> (n, m): example j's features become column j.
-      for (std::size_t j = 0; j < m; ++j)
-        for (std::size_t i = 0; i < n; ++i) d.x(i, j) = raw[j * n + i];
     }
     if (const ConfigNode* c = o_.find("classes")) {
       h5::Handle cd = open(f.id(), "classes", c->text(), path);
@@ -137,6 +131,34 @@ class Hdf5Source : public DataSource {
   [[noreturn]] void fail(const std::string& key, const std::string& msg) const {
     const ConfigNode* n = o_.find(key);
     throw UserError(n ? n->mark() : o_.mark(), key, msg);
+  }
+
+  // Reads features straight into x (n x m). Files stored (m, ...) are read a block of examples
+  // at a time and transposed, so no second full copy of the data is ever held.
+  static void read_features(hid_t ds, const std::vector<std::uint64_t>& dims, bool last, Dataset& d) {
+    const std::size_t n = d.n(), m = d.m();
+    if (n * m == 0) return;
+    if (last || n == 1 || m == 1) {  // the file's C order is already x's
+      if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, d.x.data()) < 0)
+        throw h5::H5Error("cannot read the features");
+      return;
+    }
+    const std::size_t block = std::max<std::size_t>(1, (std::size_t(8) << 20) / (8 * n));
+    std::vector<double> buf(std::min(block, m) * n);
+    h5::Handle space(H5Dget_space(ds), H5Sclose);
+    std::vector<hsize_t> offset(dims.size(), 0), count(dims.begin(), dims.end());
+    for (std::size_t start = 0; start < m; start += block) {
+      const std::size_t len = std::min(block, m - start);
+      offset[0] = start;
+      count[0] = len;
+      hsize_t mem_len = len * n;
+      h5::Handle mem(H5Screate_simple(1, &mem_len, nullptr), H5Sclose);
+      if (H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, offset.data(), nullptr, count.data(), nullptr) < 0 ||
+          H5Dread(ds, H5T_NATIVE_DOUBLE, mem.id(), space.id(), H5P_DEFAULT, buf.data()) < 0)
+        throw h5::H5Error("cannot read examples " + std::to_string(start) + " to " + std::to_string(start + len));
+      for (std::size_t j = 0; j < len; ++j)
+        for (std::size_t i = 0; i < n; ++i) d.x.data()[i * m + start + j] = buf[j * n + i];
+    }
   }
 
   h5::Handle open(hid_t file, const std::string& key, const std::string& name, const std::string& path) const {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <random>
 
+#include "data_results.hpp"
 #include "h5.hpp"
 #include "signals.hpp"
 #include "yaml_tree.hpp"
@@ -161,18 +162,7 @@ void write_file(const std::string& path, const Experiment& e, const DataBundle& 
   if (out.test_metric) h5::write_scalar(metrics.id(), "test_" + out.metric, *out.test_metric);
   if (out.validation_metric) h5::write_scalar(metrics.id(), "validation_" + out.metric, *out.validation_metric);
 
-  h5::Handle dg = h5::create_group(root, "data");
-  auto split = [&](const char* name, const Dataset& d) {
-    h5::Handle g = h5::create_group(dg.id(), name);
-    write_attributes_map(g.id(), d.provenance);
-    h5::set_attr(g.id(), "m", static_cast<std::int64_t>(d.m()));
-    h5::set_attr(g.id(), "n", static_cast<std::int64_t>(d.n()));
-    if (!d.classes.empty()) h5::write_strings(g.id(), "classes", d.classes);
-  };
-  split("train", data.train);
-  if (data.test) split("test", *data.test);
-  if (data.validation) split("validation", *data.validation);
-  dg.reset();
+  write_data_group(root, data);
   metrics.reset();
   hist.reset();
   model.reset();

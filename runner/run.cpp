@@ -97,7 +97,8 @@ RunSummary run_experiment(const Experiment& e, const std::string& output, const 
   }
 
   const auto units = static_cast<std::size_t>(e.resolved.at("model").at("layers").items().back().get_integer("units"));
-  DataBundle data = load_data(e.resolved.at("data"), e.resolved.at("loss"), units);
+  DataBundle data = load_data(e.resolved.at("data"), e.resolved.at("loss"), units,
+                              static_cast<std::uint32_t>(e.resolved.get_integer("seed")));
   RunInfo info;
   info.started_at = utc_now();
   const auto t0 = std::chrono::steady_clock::now();

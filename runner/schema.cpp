@@ -1,5 +1,6 @@
 #include "schema.hpp"
 
+#include "dataset.hpp"
 #include "loss.hpp"
 #include "registry.hpp"
 #include "training_schema.hpp"
@@ -13,7 +14,15 @@ Spec build_spec() {
   data.field("train", spec::object("data", "the training examples").map_only().require())
       .field("test", spec::object("data", "held-out examples, evaluated but never trained on").map_only())
       .field("scale", spec::number("features are divided by this (255 for 8-bit images)")
-                          .def(ConfigNode::of(1.0)).min(0, true).must_be_finite());
+                          .def(ConfigNode::of(1.0)).min(0, true).must_be_finite())
+      .field("test_fraction", spec::number("without data.test: this fraction of data.train becomes the test split")
+                                  .min(0, true).max(1, true))
+      .field("validation_fraction", spec::number("this fraction of data.train is held out for validation "
+                                                 "(early stopping)").min(0, true).max(1, true))
+      .field("split_seed", spec::integer("seeds the split (np.random.seed)").min(0).max(4294967295.0).def_doc("seed"))
+      .field("stratify", spec::boolean("keep each class's share in every split").def_doc("true for class labels"))
+      .field("preprocess", spec::list(spec::object("preprocess", "a preprocessing step"),
+                                      "applied in order to every split; statistics from the training split only"));
 
   Spec layer = spec::object("layer", "a layer; `type` defaults to dense", "dense").map_only();
   Spec model = spec::map("the network");
@@ -62,6 +71,7 @@ const Spec& experiment_spec() {
 
 void check_experiment(const ConfigNode& cfg, Diagnostics& diags) {
   check_training(cfg, diags);
+  if (const ConfigNode* data = cfg.find("data"); data && data->is_map()) check_data_config(*data, diags);
   const ConfigNode* layers = cfg.find("model") ? cfg.at("model").find("layers") : nullptr;
   const ConfigNode* loss = cfg.find("loss");
   if (!layers || !layers->is_sequence() || layers->items().empty() || !loss) return;
