@@ -13,6 +13,9 @@
 #include <thread>
 
 #include "checkpoint.hpp"
+#include "config.hpp"
+#include "random.hpp"
+#include "trainer.hpp"
 #include "h5.hpp"
 #include "testing.hpp"
 #include "yaml_tree.hpp"
@@ -304,4 +307,87 @@ BOOST_AUTO_TEST_CASE(resume_refuses_another_config_and_knows_when_it_is_done) {
   BOOST_TEST(scratch.err.find("starting from scratch") != std::string::npos, scratch.err);
   BOOST_TEST(!fs::exists(ckpt));
   BOOST_TEST(compare(t / "full.h5", out) == "");
+}
+
+// In process, through TrainOptions: interrupted mid-epoch at several points, float32, with every
+// piece of loop state in play (partial-epoch sums, early stopping's best and patience, the
+// evaluation and recording schedules, a cosine schedule, L2, dropout) — resumed runs end equal.
+BOOST_AUTO_TEST_CASE(every_piece_of_loop_state_survives_a_resume) {
+  const char* cfg = R"(
+seed: 8
+dtype: float32
+data: {train: {type: flower}}
+model:
+  init: he_normal
+  layers: [{units: 24, activation: relu}, {type: dropout, rate: 0.3}, {units: 1, activation: sigmoid}]
+training:
+  optimizer: {type: rmsprop, beta: 0.95}
+  learning_rate: 0.02
+  epochs: 60
+  batch_size: 7
+  l2: 0.01
+  schedule: cosine
+  record_every: 2
+  evaluate_every: 9
+  early_stopping: {patience: 6, min_delta: 0.001}
+)";
+  Experiment e = resolve_experiment(parse_yaml(cfg, nullptr), "s.yaml", {});
+  NumpyRandom r(3);
+  auto make = [&](std::size_t m) {
+    Dataset d;
+    d.x = xt::xtensor<double, 2>::from_shape({2, m});
+    d.y.resize(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      d.x(0, j) = r.standard_normal();
+      d.x(1, j) = r.standard_normal();
+      d.y[j] = (d.x(0, j) * d.x(1, j) > 0) != (r.random_sample() < 0.2) ? 1.0 : 0.0;
+    }
+    return d;
+  };
+  DataBundle b;
+  b.train = make(45);
+  b.validation = make(30);
+  b.test = make(30);
+  TrainOptions plain;
+  plain.quiet = true;
+  TrainOutcome full = train_experiment(e, b, plain);
+  BOOST_TEST_MESSAGE("full run: " << full.stop_reason);
+  BOOST_REQUIRE(full.iterations_done > 40);
+
+  testing::TempDir t;
+  volatile std::sig_atomic_t stop = 0;
+  TrainOptions o = plain;
+  o.checkpoint = (t / "s.ckpt.h5").string();
+  o.stop = &stop;
+  TrainOutcome last;
+  for (long long k : {5LL, 17LL, full.iterations_done / 2, full.iterations_done - 3}) {
+    stop = 0;
+    o.resume = fs::exists(o.checkpoint);
+    o.after_iteration = [&](long long it) {
+      if (it == k) stop = SIGTERM;
+    };
+    TrainOutcome part = train_experiment(e, b, o);
+    BOOST_TEST(part.status == "interrupted");
+    BOOST_TEST(part.iterations_done == k);
+    BOOST_TEST(part.signal == SIGTERM);
+  }
+  stop = 0;
+  o.resume = true;
+  o.after_iteration = nullptr;
+  last = train_experiment(e, b, o);
+  BOOST_TEST(last.status == "completed");
+  BOOST_TEST(last.resumed_from == full.iterations_done - 3);
+  BOOST_TEST(last.stop_reason == full.stop_reason);
+  BOOST_TEST((last.best_epoch == full.best_epoch));
+  full.history.for_each([&](const char* name, auto& v) {
+    bool same = false;
+    last.history.for_each([&](const char* n2, auto& w) {
+      if (std::string(n2) == name) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::decay_t<decltype(w)>>) same = v == w;
+      }
+    });
+    BOOST_TEST(same, "history/" << name);
+  });
+  for (std::size_t k = 0; k < full.parameters.size(); ++k) BOOST_TEST(full.parameters[k].second == last.parameters[k].second);
+  BOOST_TEST((last.test_metric == full.test_metric));
 }

@@ -324,3 +324,36 @@ BOOST_AUTO_TEST_CASE(progress_outputs) {
   // 100 iterations recorded every 10; 4 batches per epoch (400 examples); evaluated at 0, 50, 100.
   BOOST_TEST(py.out == "10 25 3 1 10 0.5 completed\n", py.out + py.err);
 }
+
+BOOST_AUTO_TEST_CASE(early_stopping_from_the_command_line_with_a_validation_fraction) {
+  testing::TempDir t;
+  auto cfg = t.write("v.yaml", R"(
+seed: 3
+data: {train: {type: moons, examples: 300, noise: 0.35, seed: 2}, validation_fraction: 0.3}
+model: {init: he_normal, layers: [{units: 64, activation: relu}, {units: 1, activation: sigmoid}]}
+training: {optimizer: adam, learning_rate: 0.05, epochs: 400, batch_size: 16,
+           early_stopping: {monitor: validation_accuracy, patience: 8}}
+)");
+  auto r = testing::mindset("train " + cfg.string() + " -o " + (t / "v.h5").string() + " --quiet");
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto py = testing::run(testing::python() + " -c \"import h5py; f=h5py.File('" + (t / "v.h5").string() +
+                         "'); a=f.attrs; h=f['history']; print(a['status'], a['stopped_early'], a['epochs_done'] == "
+                         "a['best_epoch'] + 8, len(h['validation_accuracy']) == a['epochs_done'], "
+                         "f['data/validation'].attrs['m'], 'validation_accuracy' in f['metrics'])\"");
+  BOOST_TEST(py.out == "completed 1 True True 90 True\n", py.out + py.err);
+}
+
+// configs/mnist/mlp.yaml, one epoch (the full run is in the README): it loads, trains and learns.
+BOOST_AUTO_TEST_CASE(mnist_config_smoke) {
+  if (testing::dataset_dir("mnist_t10k").empty()) {
+    BOOST_TEST_MESSAGE("skipped: data/mnist_t10k is absent (scripts/test.sh links ../shared/datasets/mnist_t10k)");
+    return;
+  }
+  testing::TempDir t;
+  auto r = testing::mindset("train " + (testing::source_dir() / "configs/mnist/mlp.yaml").string() + " -o " +
+                            (t / "m.h5").string() + " --quiet training.epochs=1");
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto py = testing::run(testing::python() + " -c \"import h5py; f=h5py.File('" + (t / "m.h5").string() +
+                         "'); print(f['metrics/test_accuracy'][()] > 0.88, f['data/test'].attrs['m'])\"");
+  BOOST_TEST(py.out == "True 2000\n", py.out + py.err);
+}
