@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   v->add_flag("--resolved", validate.resolved, "print the resolved config (defaults filled in)");
 
   std::string list_kind;
-  auto* l = app.add_subcommand("list", "list registered layers, activations, initializers, losses, optimizers, data");
+  auto* l = app.add_subcommand("list", "list registered layers, activations, initializers, losses, optimizers, schedules, data");
   l->add_option("kind", list_kind, "which registry (default: all)");
 
   try {

@@ -1,5 +1,6 @@
 #include "progress.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -64,7 +65,8 @@ void ProgressReporter::draw_bar(long long done, double cost, bool final) {
   for (int i = 0; i < width; ++i) bar[i] = i < filled ? '#' : '.';
   bar[width] = '\0';
   char ep[48] = "";
-  if (s_.epochs > 0) std::snprintf(ep, sizeof ep, "  epoch %lld/%lld", epoch_, s_.epochs);
+  if (s_.epochs > 0)  // the epoch under way (the last one once done)
+    std::snprintf(ep, sizeof ep, "  epoch %lld/%lld", std::min(epoch_ + (final ? 0 : 1), s_.epochs), s_.epochs);
   std::fprintf(stderr, "\r%s [%s] %lld/%lld%s  cost %.6g  %.0f it/s  %s %s\x1b[K", s_.name.c_str(), bar, done,
                s_.total, ep, cost, rate, final ? "in" : "ETA", final ? clock_text(secs).c_str() : clock_text(eta).c_str());
   if (final) std::fputc('\n', stderr);

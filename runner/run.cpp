@@ -104,7 +104,9 @@ RunSummary run_experiment(const Experiment& e, const std::string& output, const 
   const auto t0 = std::chrono::steady_clock::now();
   TrainOptions topts;
   topts.quiet = opts.quiet;
-  topts.progress = opts.progress_bar ? TrainOptions::Progress::bar : TrainOptions::Progress::lines;
+  // JSON lines go to stderr for other tools: no human progress in between.
+  topts.progress = opts.log_json ? TrainOptions::Progress::none
+                   : opts.progress_bar ? TrainOptions::Progress::bar : TrainOptions::Progress::lines;
   topts.log_json = opts.log_json;
   topts.checkpoint = ckpt;
   topts.resume = opts.resume && have_ckpt;
