@@ -1,5 +1,10 @@
 #include "checkpoint.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "h5.hpp"
@@ -42,8 +47,28 @@ h5::Handle parent_group(hid_t loc, const std::string& path, std::string& leaf) {
   return h5::open_group(loc, dir);
 }
 
+// Writes bytes to a new file; throws with the system's reason (no space, file too large).
+void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      throw std::runtime_error(std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw std::runtime_error(std::strerror(errno));
+}
+
+// The file is built in memory and written with plain write(): a full disk then fails cleanly,
+// where HDF5 itself, failing to flush a file on disk, keeps it half-open until exit.
 void write_file(const std::string& path, const Checkpoint& c) {
-  h5::Handle f = h5::create_file(path);
+  h5::Handle f = h5::create_memory_file();
   h5::set_attr(f.id(), "format", std::string(kFormat));
   h5::set_attr(f.id(), "format_version", kVersion);
   h5::set_attr(f.id(), "config", c.config);
@@ -60,7 +85,7 @@ void write_file(const std::string& path, const Checkpoint& c) {
     for (const auto& [k, v] : c.arrays)
       h5::write_matrix(parent_group(arr.id(), k, leaf).id(), leaf, v.data(), v.shape()[0], v.shape()[1]);
   }
-  h5::close_file(f);
+  write_bytes(path, h5::close_to_image(f));
 }
 
 hid_t dataset_type_class(hid_t ds) {

@@ -73,6 +73,24 @@ void close_file(Handle& f) {
   if (a < 0 || b < 0) throw H5Error("writing the HDF5 file failed (disk full or file size limit?)");
 }
 
+Handle create_memory_file() {
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create a property list"), H5Pclose);
+  check(H5Pset_fapl_core(fapl.id(), 1 << 20, 0), "select the in-memory driver", 0);
+  return Handle(check(H5Fcreate("mindset-memory.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()),
+                      "cannot create an HDF5 file in memory"),
+                H5Fclose);
+}
+
+std::vector<unsigned char> close_to_image(Handle& f) {
+  check(H5Fflush(f.id(), H5F_SCOPE_LOCAL), "flush an HDF5 file in memory", 0);
+  ssize_t n = H5Fget_file_image(f.id(), nullptr, 0);
+  if (n < 0) throw H5Error("get the image of an HDF5 file in memory");
+  std::vector<unsigned char> image(static_cast<std::size_t>(n));
+  if (H5Fget_file_image(f.id(), image.data(), image.size()) != n) throw H5Error("copy the image of an HDF5 file");
+  check(H5Fclose(f.release()), "close an HDF5 file in memory", 0);
+  return image;
+}
+
 Handle open_group(hid_t loc, const std::string& name) {
   return Handle(check(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), "cannot open group " + name), H5Gclose);
 }

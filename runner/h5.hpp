@@ -46,6 +46,10 @@ class Handle {
 Handle open_file(const std::string& path, bool write = false);
 Handle create_file(const std::string& path);  // truncates
 void close_file(Handle& f);                    // close and report write errors (flushes)
+// A file built in memory (core driver, no backing store) and its bytes: writing them to disk is
+// then the caller's plain write(), whose failures (ENOSPC, EFBIG) leave HDF5's state clean.
+Handle create_memory_file();
+std::vector<unsigned char> close_to_image(Handle& f);
 Handle open_group(hid_t loc, const std::string& name);
 Handle create_group(hid_t loc, const std::string& name);
 Handle open_dataset(hid_t loc, const std::string& name);

@@ -137,7 +137,7 @@ template <class T>
 void Trainer<T>::reserve_history() {
   auto need = [&](long long every) { return static_cast<std::size_t>(every > 0 ? total_ / every + 2 : 2); };
   History& h = history_;
-  for (auto* v : {&h.iteration}) v->reserve(need(record_every_));
+  h.iteration.reserve(need(record_every_));
   for (auto* v : {&h.cost, &h.learning_rate}) v->reserve(need(record_every_));
   for (auto* v : {&h.epoch, &h.epoch_iteration}) v->reserve(need(iterations_per_epoch_));
   for (auto* v : {&h.epoch_cost, &h.epoch_metric, &h.validation_cost, &h.validation_metric})

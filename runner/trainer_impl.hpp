@@ -106,6 +106,7 @@ class Trainer {
   double prior_seconds_ = 0;
   long long resumed_from_ = -1;
   std::chrono::steady_clock::time_point session_start_;
+  bool checkpoint_warned_ = false;
 };
 
 }  // namespace mindset

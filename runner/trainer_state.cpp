@@ -2,6 +2,7 @@
 // bit. Parameters and optimiser state are stored as float64 (exact for float32 too); the RNG
 // as numpy's get_state() holds it (MT19937 key, position, cached normal).
 #include <chrono>
+#include <cstdio>
 #include <type_traits>
 
 #include "checkpoint.hpp"
@@ -69,9 +70,16 @@ Checkpoint Trainer<T>::snapshot() {
   return c;
 }
 
+// A checkpoint that cannot be written (disk full, ...) costs the ability to resume, not the
+// run: training goes on and the results are still written; stderr says why, once.
 template <class T>
 void Trainer<T>::save_checkpoint() {
-  write_checkpoint(opts_.checkpoint, snapshot());
+  try {
+    write_checkpoint(opts_.checkpoint, snapshot());
+  } catch (const std::runtime_error& ex) {
+    if (!checkpoint_warned_) std::fprintf(stderr, "warning: %s; training goes on without it\n", ex.what());
+    checkpoint_warned_ = true;
+  }
 }
 
 template <class T>
