@@ -391,3 +391,20 @@ training:
   for (std::size_t k = 0; k < full.parameters.size(); ++k) BOOST_TEST(full.parameters[k].second == last.parameters[k].second);
   BOOST_TEST((last.test_metric == full.test_metric));
 }
+
+// A checkpoint that cannot be written (here: past the file size limit) is a warning: training
+// goes on and the results are written.
+BOOST_AUTO_TEST_CASE(a_failed_checkpoint_does_not_stop_the_run) {
+  testing::TempDir t;
+  const std::string cfg = t.write("c.yaml", kConfig).string();
+  // 40 KiB (bash counts 1024-byte blocks): the results (~28 KiB) fit, the checkpoint with Adam's
+  // moments and the RNG state does not.
+  auto r = testing::run("bash -c " + testing::quote("ulimit -f 40; " + testing::mindset_bin() + " train " + cfg + " -o " +
+                                                    (t / "f.h5").string() + " --quiet training.iterations=25"));
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.err.find("warning: writing checkpoint to") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("File too large; training goes on without it") != std::string::npos, r.err);
+  BOOST_TEST(attr(t / "f.h5", "status") == "completed");
+  BOOST_TEST(!fs::exists(t / "f.h5.ckpt.h5"));
+  BOOST_TEST(!has_temp_files(t.path));
+}
