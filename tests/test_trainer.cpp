@@ -315,6 +315,16 @@ BOOST_AUTO_TEST_CASE(progress_outputs) {
   BOOST_TEST(lines.err.find('\r') == std::string::npos);
   BOOST_TEST(lines.out.find("results: ") != std::string::npos);
 
+  // On a terminal (util-linux `script` gives the run one): a bar redrawn in place.
+  if (testing::run("command -v script").exit_code == 0) {
+    auto tty = testing::run("script -qec " + testing::quote(testing::mindset_bin() + " " + base + " training.iterations=3000") +
+                            " /dev/null");
+    BOOST_TEST(tty.exit_code == 0, tty.err);
+    BOOST_TEST(tty.out.find("\rp [########################] 3000/3000") != std::string::npos, tty.out);
+    BOOST_TEST(tty.out.find(" it/s  in ") != std::string::npos, tty.out);
+    BOOST_TEST(tty.out.find("p: iteration 25/") == std::string::npos);  // no plain lines
+  }
+
   auto json = testing::mindset(base + " --quiet --log-json");
   t.write("log.jsonl", json.err);
   auto py = testing::run(testing::python() + " -c \"import json,collections; ev=[json.loads(l) for l in open('" +
