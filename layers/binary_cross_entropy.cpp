@@ -33,6 +33,9 @@ class BinaryCrossEntropy : public Loss<T> {
   std::string fused_activation() const override { return "sigmoid"; }
 
   std::string check_output(const std::string& activation, std::size_t units) const override {
+    if (activation == "softmax")
+      return "a softmax output goes with loss: categorical_cross_entropy (labels 0..K-1, one unit per "
+             "class); binary_cross_entropy needs an output layer of 1 sigmoid unit (the probability of class 1)";
     if (units != 1 || activation != "sigmoid")
       return "binary_cross_entropy needs an output layer of 1 sigmoid unit (the probability of "
              "class 1); found " + std::to_string(units) + " " + activation + " unit" +

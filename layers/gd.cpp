@@ -3,6 +3,15 @@
 
 namespace mindset {
 
+template <class T>
+ConfigNode Optimizer<T>::attributes() const {
+  ConfigNode a = ConfigNode::map();
+  a.set("type", ConfigNode::of(name()));
+  return a;
+}
+template class Optimizer<float>;
+template class Optimizer<double>;
+
 namespace {
 
 template <class T>

@@ -136,6 +136,39 @@ T pairwise_sum(const T* x, std::size_t n, std::size_t stride = 1) {
   return pairwise_sum(x, n2, stride) + pairwise_sum(x + n2 * stride, n - n2, stride);
 }
 
+// numpy's sum of f(0), ..., f(n-1) as np.sum(f(x)) computes it from the array of values:
+// the same pairwise blocks, with the values computed on the fly instead of stored.
+template <class T, class F>
+T pairwise_sum_of(F f, std::size_t start, std::size_t n) {
+  if (n < 8) {
+    T res = 0;
+    for (std::size_t i = 0; i < n; ++i) res += f(start + i);
+    return res;
+  }
+  if (n <= 128) {
+    T r[8];
+    for (std::size_t j = 0; j < 8; ++j) r[j] = f(start + j);
+    std::size_t i = 8;
+    for (; i < n - (n % 8); i += 8)
+      for (std::size_t j = 0; j < 8; ++j) r[j] += f(start + i + j);
+    T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += f(start + i);
+    return res;
+  }
+  std::size_t n2 = n / 2;
+  n2 -= n2 % 8;
+  return pairwise_sum_of<T>(f, start, n2) + pairwise_sum_of<T>(f, start + n2, n - n2);
+}
+
+template <class T, class F>
+T numpy_sum_of(F f, std::size_t n) {
+  constexpr std::size_t chunk = 8192;
+  T total = 0;
+  for (std::size_t start = 0; start < n; start += chunk)
+    total += pairwise_sum_of<T>(f, start, n - start < chunk ? n - start : chunk);
+  return total;
+}
+
 template <class T>
 T numpy_sum(const T* x, std::size_t n, std::size_t stride = 1) {
   constexpr std::size_t chunk = 8192;  // numpy's ufunc buffer size

@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 
@@ -28,13 +30,24 @@ int cmd_train(const TrainArgs& a) {
     Experiment e = load_experiment(a.config, a.overrides);
     RunOptions opts;
     opts.quiet = a.quiet;
+    opts.resume = a.resume;
+    opts.log_json = a.log_json;
+    opts.progress_bar = ::isatty(STDERR_FILENO) && !a.log_json;
     RunSummary r = run_experiment(e, a.output.empty() ? default_output(e) : a.output, opts);
     if (!a.quiet) {
+      if (r.already_complete) std::printf("%s: already %s, nothing to do (%s)\n", e.name.c_str(), r.status.c_str(),
+                                          r.stop_reason.c_str());
       std::printf("%s: train %s %.4f", e.name.c_str(), r.metric.c_str(), r.train_metric);
       if (r.test_metric) std::printf(", test %s %.4f", r.metric.c_str(), *r.test_metric);
       std::printf(" (final cost %.6f)\nresults: %s\n", r.final_cost, r.output.c_str());
+      if (r.status == "diverged" && !r.already_complete)
+        std::fprintf(stderr, "%s: status diverged (exit 3); the last finite parameters are in %s\n", e.name.c_str(),
+                     r.output.c_str());
+      if (r.status == "interrupted")
+        std::fprintf(stderr, "%s: status interrupted; checkpoint %s; continue with: mindset train %s -o %s --resume\n",
+                     e.name.c_str(), r.checkpoint.c_str(), a.config.c_str(), r.output.c_str());
     }
-    return 0;
+    return exit_code(r);
   } catch (...) {
     return report_current_exception();
   }

@@ -12,7 +12,10 @@ struct TrainArgs {
   std::string output;  // "" = results/<name>.h5
   std::vector<std::string> overrides;
   bool quiet = false;
+  bool resume = false;    // continue from <output>.ckpt.h5 (or start; or nothing when complete)
+  bool log_json = false;  // JSON progress objects on stderr
 };
+// Exit codes beyond the usual: 3 the run diverged, 130/143 interrupted by SIGINT/SIGTERM.
 int cmd_train(const TrainArgs& a);
 
 struct ValidateArgs {

@@ -247,6 +247,17 @@ Experiment resolve_experiment(ConfigNode raw, const std::string& origin, const s
                                             : "expected a map with data, model and training, found " + raw.describe());
     diags.throw_if_any();
   }
+  // Defaults computed from other values go into the tree before validation, so they take their
+  // place in schema order and resolving a resolved config changes nothing.
+  if (!raw.has("name")) {
+    std::string stem = fs::path(origin).stem().string();
+    raw.set("name", ConfigNode::scalar(stem.empty() ? "experiment" : stem, true));
+  }
+  if (ConfigNode* t = raw.find("training"); t && t->is_map() && !t->has("print_every")) {
+    const ConfigNode* it = t->find("iterations");
+    if (it && it->is_integer() && it->as_integer() >= 0)  // with epochs: the trainer's total/20
+      t->set("print_every", ConfigNode::of(it->as_integer() >= 20 ? it->as_integer() / 20 : 1LL));
+  }
   ConfigNode resolved = validate(raw, experiment_spec(), "", diags);
   check_experiment(resolved, diags);
   throw_sorted(diags);
@@ -254,20 +265,6 @@ Experiment resolve_experiment(ConfigNode raw, const std::string& origin, const s
   Experiment e;
   e.config_path = origin;
   e.overrides = overrides;
-  if (!resolved.has("name")) {
-    std::string stem = fs::path(origin).stem().string();
-    ConfigNode name = ConfigNode::scalar(stem.empty() ? "experiment" : stem, true);
-    // Keep `name` first, as users write it.
-    ConfigNode ordered = ConfigNode::map(resolved.mark());
-    ordered.set("name", name);
-    for (const auto& kv : resolved.entries()) ordered.set(kv.first, kv.second), ordered.set_key_mark(kv.first, resolved.key_mark(kv.first));
-    resolved = std::move(ordered);
-  }
-  ConfigNode& training = *resolved.find("training");
-  if (!training.has("print_every")) {
-    long long it = training.get_integer("iterations");
-    training.set("print_every", ConfigNode::of(it >= 20 ? it / 20 : 1LL));
-  }
   e.name = resolved.get_string("name");
   e.resolved = std::move(resolved);
   return e;

@@ -1,6 +1,12 @@
 #include "h5.hpp"
 
+#include <fcntl.h>
 #include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 
 namespace mindset::h5 {
 
@@ -73,21 +79,47 @@ void close_file(Handle& f) {
   if (a < 0 || b < 0) throw H5Error("writing the HDF5 file failed (disk full or file size limit?)");
 }
 
-Handle create_memory_file(const std::string& name) {
+Handle create_memory_file() {
+  // The core driver keys open files by name: give each its own.
+  static std::atomic<unsigned> counter{0};
+  const std::string name = "mindset-memory-" + std::to_string(counter++) + ".h5";
   Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create a property list"), H5Pclose);
-  check(H5Pset_fapl_core(fapl.id(), 1 << 20, 0), "select the in-memory file driver", 0);
-  hid_t f = H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
-  return Handle(check(f, "cannot create in-memory HDF5 file " + name), H5Fclose);
+  check(H5Pset_fapl_core(fapl.id(), 1 << 20, 0), "select the in-memory driver", 0);
+  return Handle(check(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()),
+                      "cannot create an HDF5 file in memory"),
+                H5Fclose);
 }
 
-std::vector<char> file_image(hid_t file) {
-  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush an HDF5 file", 0);
-  ssize_t n = H5Fget_file_image(file, nullptr, 0);
-  if (n < 0) throw H5Error("cannot get the size of an HDF5 file image");
-  std::vector<char> image(static_cast<std::size_t>(n));
-  if (n > 0 && H5Fget_file_image(file, image.data(), image.size()) != n)
-    throw H5Error("cannot get an HDF5 file image");
+std::vector<unsigned char> close_to_image(Handle& f) {
+  check(H5Fflush(f.id(), H5F_SCOPE_LOCAL), "flush an HDF5 file in memory", 0);
+  ssize_t n = H5Fget_file_image(f.id(), nullptr, 0);
+  if (n < 0) throw H5Error("get the image of an HDF5 file in memory");
+  std::vector<unsigned char> image(static_cast<std::size_t>(n));
+  if (H5Fget_file_image(f.id(), image.data(), image.size()) != n) throw H5Error("copy the image of an HDF5 file");
+  check(H5Fclose(f.release()), "close an HDF5 file in memory", 0);
   return image;
+}
+
+void write_image(const std::string& path, const std::vector<unsigned char>& bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) throw H5Error(std::string("cannot create ") + path + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      throw H5Error(std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw H5Error(std::strerror(err));
+  }
+  if (::close(fd) != 0) throw H5Error(std::strerror(errno));
 }
 
 Handle open_group(hid_t loc, const std::string& name) {

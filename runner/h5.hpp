@@ -46,13 +46,13 @@ class Handle {
 Handle open_file(const std::string& path, bool write = false);
 Handle create_file(const std::string& path);  // truncates
 void close_file(Handle& f);                    // close and report write errors (flushes)
-// A file that lives only in memory (HDF5's core driver, no backing store); `name` must be unique
-// among open files. Writers that must never leave a broken file build it here and write its
-// image with plain POSIX I/O: HDF5 1.10 recovers badly from failed disk writes (after a failed
-// H5Fclose the library crashes at exit).
-Handle create_memory_file(const std::string& name);
-// The bytes of an open file, as they would be on disk (flushes it first).
-std::vector<char> file_image(hid_t file);
+// A file built in memory (core driver, no backing store) and its bytes: writing them to disk is
+// then the caller's plain write(), whose failures (ENOSPC, EFBIG) leave HDF5's state clean.
+Handle create_memory_file();
+std::vector<unsigned char> close_to_image(Handle& f);
+// Writes an image to a new file at `path` (O_EXCL) and fsyncs it; throws H5Error with the
+// system's reason (no space, file too large).
+void write_image(const std::string& path, const std::vector<unsigned char>& bytes);
 Handle open_group(hid_t loc, const std::string& name);
 Handle create_group(hid_t loc, const std::string& name);
 Handle open_dataset(hid_t loc, const std::string& name);

@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);  // one value per --set: `--set a=1 config.yaml` keeps its config
   t->add_option("-o,--output", train.output, "results file (default results/<name>.h5)");
   t->add_flag("-q,--quiet", train.quiet, "print nothing but errors");
+  t->add_flag("--resume", train.resume,
+              "continue from OUT.h5.ckpt.h5 if there is one; start if not; do nothing if OUT.h5 is complete");
+  t->add_flag("--log-json", train.log_json, "write one JSON object per recorded iteration to stderr");
 
   mindset::ValidateArgs validate;
   std::vector<std::string> set_validate;
@@ -59,7 +62,7 @@ int main(int argc, char** argv) {
   v->add_flag("--resolved", validate.resolved, "print the resolved config (defaults filled in)");
 
   std::string list_kind;
-  auto* l = app.add_subcommand("list", "list registered layers, activations, initializers, losses, optimizers, data");
+  auto* l = app.add_subcommand("list", "list registered layers, activations, initializers, losses, optimizers, schedules, data");
   l->add_option("kind", list_kind, "which registry (default: all)");
 
   bool schema_markdown = false;

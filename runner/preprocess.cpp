@@ -8,10 +8,7 @@
 
 namespace mindset {
 
-std::unique_ptr<Preprocessor> make_preprocessor(const ConfigNode& step) {
-  if (step.is_scalar()) return PreprocessRegistry::instance().factory(step.text())(ConfigNode::map(step.mark()));
-  return PreprocessRegistry::instance().factory(step.get_string("type"))(step);
-}
+std::unique_ptr<Preprocessor> make_preprocessor(const ConfigNode& step) { return make_object<PreprocessTag>(step); }
 
 void write_preprocessing(hid_t data_group, const std::vector<std::shared_ptr<Preprocessor>>& steps,
                          const std::vector<ConfigNode>& configs) {

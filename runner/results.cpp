@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 #include "data_results.hpp"
 #include "h5.hpp"
+#include "signals.hpp"
 #include "yaml_tree.hpp"
 
 namespace fs = std::filesystem;
@@ -77,10 +79,49 @@ void write_attributes_map(hid_t obj, const ConfigNode& map) {
   }
 }
 
-// Builds the whole file in memory and returns its bytes; nothing touches the disk here.
-std::vector<char> build_file(const std::string& name, const Experiment& e, const DataBundle& data,
-                             const TrainOutcome& out, const RunInfo& info) {
-  h5::Handle f = h5::create_memory_file(name);
+// How the run went: why it stopped, how far it got, whether it was resumed.
+void write_run_attributes(hid_t root, const TrainOutcome& out) {
+  h5::set_attr(root, "stop_reason", out.stop_reason);
+  h5::set_attr(root, "iterations_done", static_cast<std::int64_t>(out.iterations_done));
+  h5::set_attr(root, "epochs_done", static_cast<std::int64_t>(out.epochs_done));
+  if (out.diverged_at) h5::set_attr(root, "diverged_at", static_cast<std::int64_t>(*out.diverged_at));
+  if (out.signal) h5::set_attr(root, "interrupted_by", std::string(out.signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+  if (out.resumed_from >= 0) h5::set_attr(root, "resumed_from", static_cast<std::int64_t>(out.resumed_from));
+  if (out.best_epoch) {
+    h5::set_attr(root, "best_epoch", static_cast<std::int64_t>(*out.best_epoch));
+    h5::set_attr(root, "best_iteration", static_cast<std::int64_t>(*out.best_iteration));
+  }
+  h5::set_attr(root, "stopped_early", static_cast<std::int64_t>(out.stopped_early ? 1 : 0));
+}
+
+// /history beyond the core's: the learning rate of each recorded iteration, per-epoch means,
+// and the validation split at each epoch's end.
+void write_training_history(hid_t hist, const TrainOutcome& out, bool validation) {
+  const History& h = out.history;
+  h5::write_vector(hist, "learning_rate", h.learning_rate);
+  {
+    h5::Handle lr = h5::open_dataset(hist, "learning_rate");
+    h5::set_attr(lr.id(), "long_name", out.learning_rate_description);
+  }
+  h5::write_vector(hist, "epoch", h.epoch);
+  h5::write_vector(hist, "epoch_iteration", h.epoch_iteration);
+  h5::write_vector(hist, "epoch_cost", h.epoch_cost);
+  h5::write_vector(hist, "epoch_train_" + out.metric, h.epoch_metric);
+  {
+    h5::Handle c = h5::open_dataset(hist, "epoch_cost");
+    h5::set_attr(c.id(), "long_name", "mean cost of the epoch's mini-batches, as trained (dropout on)");
+  }
+  if (validation) {
+    h5::write_vector(hist, "validation_cost", h.validation_cost);
+    h5::write_vector(hist, "validation_" + out.metric, h.validation_metric);
+  }
+}
+
+// Builds the whole file in memory and returns its bytes; nothing touches the disk here (HDF5 1.10
+// recovers badly from failed disk writes: after a failed close it crashes at exit).
+std::vector<unsigned char> build_file(const Experiment& e, const DataBundle& data, const TrainOutcome& out,
+                                      const RunInfo& info) {
+  h5::Handle f = h5::create_memory_file();
   hid_t root = f.id();
   h5::set_attr(root, "mindset_version", std::string(kMindsetVersion));
   h5::set_attr(root, "format_version", static_cast<std::int64_t>(kFormatVersion));
@@ -92,6 +133,7 @@ std::vector<char> build_file(const std::string& name, const Experiment& e, const
   h5::set_attr(root, "started_at", info.started_at);
   h5::set_attr(root, "finished_at", info.finished_at);
   h5::set_attr(root, "wall_seconds", info.wall_seconds);
+  write_run_attributes(root, out);
 
   h5::Handle model = h5::create_group(root, "model");
   h5::set_attr(model.id(), "input_size", static_cast<std::int64_t>(out.input_size));
@@ -114,62 +156,45 @@ std::vector<char> build_file(const std::string& name, const Experiment& e, const
     h5::Handle c = h5::open_dataset(hist.id(), "cost");
     h5::set_attr(c.id(), "long_name", out.cost_description);
   }
+  write_training_history(hist.id(), out, data.validation.has_value());
 
   h5::Handle metrics = h5::create_group(root, "metrics");
   h5::write_scalar(metrics.id(), "final_cost", out.final_cost);
   h5::write_scalar(metrics.id(), "train_" + out.metric, out.train_metric);
   if (out.test_metric) h5::write_scalar(metrics.id(), "test_" + out.metric, *out.test_metric);
+  if (out.validation_metric) h5::write_scalar(metrics.id(), "validation_" + out.metric, *out.validation_metric);
 
   write_data_group(root, data);
   metrics.reset();
   hist.reset();
   model.reset();
-  std::vector<char> image = h5::file_image(f.id());
-  h5::close_file(f);
-  return image;
-}
-
-// Writes `bytes` to a new file at `path` and syncs it to disk; throws with the system's reason.
-void write_bytes(const std::string& path, const std::vector<char>& bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) throw std::runtime_error(std::string("cannot create a temporary file: ") + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : EIO;
-      ::close(fd);
-      throw std::runtime_error(std::strerror(err));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    int err = errno;
-    ::close(fd);
-    throw std::runtime_error(std::strerror(err));
-  }
-  if (::close(fd) != 0) throw std::runtime_error(std::strerror(errno));
+  return h5::close_to_image(f);
 }
 
 }  // namespace
 
-void write_results(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
-                   const RunInfo& info) {
+void write_atomically(const std::string& path, const std::string& what,
+                      const std::function<void(const std::string&)>& write) {
   const std::string tmp = temp_name(path);
+  TempFileGuard guard(tmp);  // a second Ctrl-C during the write removes the temporary file
   try {
-    write_bytes(tmp, build_file(tmp, e, data, out, info));
+    write(tmp);  // writers fsync what they write (h5::write_image)
   } catch (const std::exception& ex) {
     ::unlink(tmp.c_str());
-    throw std::runtime_error("writing results to " + path + " failed: " + ex.what());
+    throw std::runtime_error("writing " + what + " to " + path + " failed: " + ex.what());
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot move the results into place at " + path + ": " + std::strerror(err));
+    throw std::runtime_error("cannot move the " + what + " into place at " + path + ": " + std::strerror(err));
   }
   std::string dir = fs::path(path).parent_path().string();
   fsync_path(dir.empty() ? "." : dir, true);
+}
+
+void write_results(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
+                   const RunInfo& info) {
+  write_atomically(path, "results", [&](const std::string& tmp) { h5::write_image(tmp, build_file(e, data, out, info)); });
 }
 
 }  // namespace mindset

@@ -3,6 +3,7 @@
 // when complete, so a file at the final path is always whole.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,13 @@ struct RunInfo {
 // on failure, leaving any previous file at `path` untouched and no temporary file behind.
 void write_results(const std::string& path, const Experiment& e, const DataBundle& data, const TrainOutcome& out,
                    const RunInfo& info);
+
+// The atomic write behind results and checkpoints: `write` fills a temporary file in the same
+// folder, which is fsynced and renamed to `path` (then the folder is fsynced). Throws
+// std::runtime_error with the reason; on failure nothing is left behind and `path` is untouched.
+// `what` names the file in messages ("results", "checkpoint").
+void write_atomically(const std::string& path, const std::string& what,
+                      const std::function<void(const std::string& tmp)>& write);
 
 // Creates the folder of `path` if needed and checks it can be written, before any training.
 void prepare_output(const std::string& path);

@@ -6,19 +6,31 @@
 #include <string>
 
 #include "config.hpp"
+#include "trainer.hpp"
 
 namespace mindset {
 
 struct RunOptions {
   bool quiet = false;
+  bool log_json = false;  // JSON progress objects on stderr
+  bool progress_bar = false;  // redraw a bar in place (stderr is a terminal); else plain lines
+  bool resume = false;    // continue from <output>.ckpt.h5; nothing to do when already complete
+  bool handle_signals = true;  // SIGINT/SIGTERM stop the run after the current iteration
 };
 
 struct RunSummary {
-  std::string status;  // completed
+  std::string status;  // completed | diverged | interrupted
+  std::string stop_reason;
   std::string output;  // the results file
+  std::string checkpoint;  // left for --resume when interrupted; "" otherwise
   std::string metric;  // accuracy | rmse
   double final_cost = 0, train_metric = 0, wall_seconds = 0;
   std::optional<double> test_metric;
+  long long iterations_done = 0;
+  std::optional<long long> diverged_at;
+  int signal = 0;            // interrupted by this signal
+  bool already_complete = false;  // --resume found a finished results file of the same config
+  long long resumed_from = -1;
 };
 
 // Throws UserError for bad input (before anything is written) and std::runtime_error when the
@@ -27,5 +39,8 @@ RunSummary run_experiment(const Experiment& e, const std::string& output, const 
 
 // results/<name>.h5 with the name made safe as a file name.
 std::string default_output(const Experiment& e);
+
+// Exit code of a run: 0 completed, 3 diverged, 128 + signal when interrupted.
+int exit_code(const RunSummary& s);
 
 }  // namespace mindset

@@ -3,6 +3,7 @@
 #include "dataset.hpp"
 #include "loss.hpp"
 #include "registry.hpp"
+#include "training_schema.hpp"
 
 namespace mindset {
 
@@ -32,7 +33,7 @@ Spec build_spec() {
   Spec training = spec::map("how the network is trained");
   training.field("optimizer", spec::object("optimizer", "the update rule").def(ConfigNode::scalar("gd")))
       .field("learning_rate", spec::number("step size alpha").require().min(0, true).must_be_finite())
-      .field("iterations", spec::integer("number of updates; 0 writes the initial parameters").require().min(0))
+      .field("iterations", spec::integer("number of updates (or give epochs); 0 writes the initial parameters").min(0))
       .field("record_every", spec::integer("record the cost every this many iterations (0 = never)")
                                  .def(ConfigNode::of(1)).min(0))
       .field("evaluate_every", spec::integer("evaluate train/test accuracy every this many iterations "
@@ -40,6 +41,7 @@ Spec build_spec() {
                                    .def(ConfigNode::of(0)).min(0))
       .field("print_every", spec::integer("progress line on stderr every this many iterations (0 = never)")
                                 .min(0).def_doc("iterations/20"));
+  add_training_fields(training);
 
   Spec root = spec::map("a mindset experiment");
   root.field("name", spec::string("names the run and its results file; defaults to the config file's stem"))
@@ -84,6 +86,7 @@ bool has_errors_under(const Diagnostics& diags, const std::string& path) {
 }  // namespace
 
 void check_experiment(const ConfigNode& cfg, Diagnostics& diags) {
+  check_training(cfg, diags);
   if (const ConfigNode* data = cfg.find("data"); data && data->is_map()) check_data_config(*data, diags);
   const ConfigNode* layers = cfg.find("model") ? cfg.at("model").find("layers") : nullptr;
   const ConfigNode* loss = cfg.find("loss");

@@ -1,22 +1,20 @@
+// The training loop. One iteration: take the next mini-batch (a new permutation of the
+// examples at each epoch's start when batch_size < m), forward in training mode (dropout masks
+// drawn), the cost of the batch (+ the L2 term), backward, L2 gradient, the optimiser's update
+// with the schedule's learning rate. Draws from the run's one numpy-exact stream, in order:
+// initial weights (layer by layer); then per epoch np.random.permutation(m); then per iteration
+// each dropout layer's np.random.rand(units, batch). The loop allocates nothing.
 #include "trainer.hpp"
 
-#include <chrono>
-#include <cstdio>
+#include <cmath>
 
-#include "loss.hpp"
-#include "network.hpp"
-#include "optimizer.hpp"
+#include "checkpoint.hpp"
+#include "regularization.hpp"
+#include "trainer_impl.hpp"
 
 namespace mindset {
 
 namespace {
-
-// Examples and targets of one split, in the network's scalar type.
-template <class T>
-struct Split {
-  xt::xtensor<T, 2> x, y;
-  std::size_t m() const { return x.shape()[1]; }
-};
 
 template <class T>
 Split<T> to_split(const Dataset& d, const Loss<T>& loss, std::size_t units) {
@@ -28,8 +26,8 @@ Split<T> to_split(const Dataset& d, const Loss<T>& loss, std::size_t units) {
   return s;
 }
 
-// Columns [start, start + len) of a row-major matrix, as a contiguous copy-free view when the
-// matrix is a single block; otherwise copied into `buf`.
+// Columns [start, start + len) of a row-major matrix: the matrix itself when that is all of
+// it, otherwise copied into `buf`.
 template <class T>
 CView<T> columns(const xt::xtensor<T, 2>& a, std::size_t start, std::size_t len, Matrix<T>& buf) {
   const std::size_t rows = a.shape()[0], cols = a.shape()[1];
@@ -40,143 +38,356 @@ CView<T> columns(const xt::xtensor<T, 2>& a, std::size_t start, std::size_t len,
   return buf.view();
 }
 
+// Columns perm[pos], ..., perm[pos + len - 1] of a, gathered into buf (as X[:, perm[k*B:(k+1)*B]]).
 template <class T>
-class Trainer {
- public:
-  Trainer(const Experiment& e, const DataBundle& data, const TrainOptions& opts)
-      : cfg_(e.resolved), opts_(opts), name_(e.name) {
-    const ConfigNode& model = cfg_.at("model");
-    const ConfigNode& training = cfg_.at("training");
-    loss_ = make_loss<T>(cfg_.at("loss"));
-    net_ = Network<T>::from_config(model.at("layers"));
-    optimizer_ = make_optimizer<T>(training.at("optimizer"));
-    iterations_ = training.get_integer("iterations");
-    record_every_ = training.get_integer("record_every");
-    evaluate_every_ = training.get_integer("evaluate_every");
-    print_every_ = training.get_integer("print_every");
-    learning_rate_ = static_cast<T>(training.get_number("learning_rate"));
-
-    // Sizes: the output layer's units come from the config; buffers fit the largest split, in
-    // blocks of at most kEvalBlock examples for evaluation.
-    const std::size_t units = static_cast<std::size_t>(model.at("layers").items().back().get_integer("units"));
-    train_ = to_split<T>(data.train, *loss_, units);
-    if (data.test) test_ = to_split<T>(*data.test, *loss_, units);
-    std::size_t capacity = std::min(train_.m(), kEvalBlock);
-    capacity = std::max(capacity, train_.m());  // full-batch training needs the whole set
-    if (test_) capacity = std::max(capacity, std::min(test_->m(), kEvalBlock));
-    net_.build(data.train.n(), capacity);
-    x_block_.resize(data.train.n(), std::min(capacity, kEvalBlock));
-    y_block_.resize(units, std::min(capacity, kEvalBlock));
-
-    rng_.reseed(static_cast<std::uint32_t>(cfg_.get_integer("seed")));
-    auto init = make_initializer(model.at("init"));
-    net_.initialize(*init, rng_);
-    optimizer_->setup(net_.parameters());
+CView<T> gather(const xt::xtensor<T, 2>& a, const std::size_t* idx, std::size_t len, Matrix<T>& buf) {
+  const std::size_t rows = a.shape()[0], cols = a.shape()[1];
+  buf.reshape(rows, len);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const T* src = a.data() + i * cols;
+    T* dst = buf.data() + i * len;
+    for (std::size_t j = 0; j < len; ++j) dst[j] = src[idx[j]];
   }
+  return buf.view();
+}
 
-  TrainOutcome run() {
-    TrainOutcome out;
-    out.metric = loss_->metric();
-    out.cost_description = loss_->long_name();
-    const auto t0 = std::chrono::steady_clock::now();
-    const CView<T> X = view_of(train_.x), Y = view_of(train_.y);
-    const std::size_t m = train_.m();
-    const T inv_m = T(1) / static_cast<T>(m);
-    ForwardMode mode{true, &rng_};
-    for (long long it = 0; it < iterations_; ++it) {
-      if (evaluate_every_ > 0 && it % evaluate_every_ == 0) evaluate(it, out.history);
-      CView<T> a = net_.forward(X, mode);
-      const bool record = record_every_ > 0 && it % record_every_ == 0;
-      const bool print = print_every_ > 0 && !opts_.quiet && (it % print_every_ == 0);
-      if (record || print) {
-        const double cost = static_cast<double>(inv_m * loss_->sum(net_.layer(net_.size() - 1).pre_activation(), a, Y));
-        if (record) {
-          out.history.iteration.push_back(it);
-          out.history.cost.push_back(cost);
-        }
-        if (print) progress(it, cost, t0);
-      }
-      net_.backward(X, *loss_, Y);
-      optimizer_->step(net_.parameters(), learning_rate_);
-    }
-    // Final evaluation with the final parameters.
-    if (out.history.evaluated_at.empty() || out.history.evaluated_at.back() != iterations_) evaluate(iterations_, out.history);
-    Eval tr = measure(train_);
-    out.final_cost = tr.cost;
-    out.train_metric = tr.metric;
-    if (test_) out.test_metric = measure(*test_).metric;
-    if (!opts_.quiet) finish(out);
-
-    for (std::size_t l = 0; l < net_.size(); ++l) out.layers.push_back(net_.layer(l).attributes());
-    for (const auto& p : net_.parameters()) {
-      xt::xtensor<double, 2> v = xt::xtensor<double, 2>::from_shape(p.value->shape());
-      std::copy(p.value->begin(), p.value->end(), v.begin());
-      out.parameters.emplace_back(p.name, std::move(v));
-    }
-    out.input_size = net_.input_size();
-    out.parameter_count = net_.parameter_count();
-    return out;
-  }
-
- private:
-  static constexpr std::size_t kEvalBlock = 8192;  // numpy's summation block, so costs agree
-  struct Eval {
-    double cost, metric;
-  };
-
-  // Cost and metric of the current parameters on a split, forward passes without training.
-  Eval measure(const Split<T>& s) {
-    const std::size_t m = s.m();
-    T loss_sum = 0;
-    double metric_sum = 0;
-    ForwardMode eval{false, nullptr};
-    for (std::size_t start = 0; start < m; start += kEvalBlock) {
-      const std::size_t len = std::min(kEvalBlock, m - start);
-      CView<T> x = columns(s.x, start, len, x_block_), y = columns(s.y, start, len, y_block_);
-      CView<T> a = net_.forward(x, eval);
-      loss_sum += loss_->sum(net_.layer(net_.size() - 1).pre_activation(), a, y);
-      metric_sum += loss_->metric_sum(a, y);
-    }
-    return {static_cast<double>((T(1) / static_cast<T>(m)) * loss_sum), loss_->metric_value(metric_sum, m)};
-  }
-
-  void evaluate(long long it, History& h) {
-    h.evaluated_at.push_back(it);
-    h.train_metric.push_back(measure(train_).metric);
-    if (test_) h.test_metric.push_back(measure(*test_).metric);
-  }
-
-  void progress(long long it, double cost, std::chrono::steady_clock::time_point t0) const {
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "%s: iteration %lld/%lld  cost %.6f  (%.1f s)\n", name_.c_str(), it, iterations_, cost, secs);
-  }
-
-  void finish(const TrainOutcome& out) const {
-    std::fprintf(stderr, "%s: final cost %.6f  train %s %.4f", name_.c_str(), out.final_cost, out.metric.c_str(),
-                 out.train_metric);
-    if (out.test_metric) std::fprintf(stderr, "  test %s %.4f", out.metric.c_str(), *out.test_metric);
-    std::fprintf(stderr, "\n");
-  }
-
-  const ConfigNode& cfg_;
-  TrainOptions opts_;
-  std::string name_;
-  std::unique_ptr<Loss<T>> loss_;
-  Network<T> net_;
-  std::unique_ptr<Optimizer<T>> optimizer_;
-  NumpyRandom rng_;
-  Split<T> train_;
-  std::optional<Split<T>> test_;
-  Matrix<T> x_block_, y_block_;
-  long long iterations_, record_every_, evaluate_every_, print_every_;
-  T learning_rate_;
-};
+std::string nonfinite(double v) { return std::isnan(v) ? "NaN" : "infinite"; }
 
 }  // namespace
+
+template <class T>
+Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOptions& opts)
+    : e_(e), cfg_(e.resolved), opts_(opts) {
+  const ConfigNode& model = cfg_.at("model");
+  const ConfigNode& training = cfg_.at("training");
+  loss_ = make_loss<T>(cfg_.at("loss"));
+  net_ = Network<T>::from_config(model.at("layers"));
+  optimizer_ = make_optimizer<T>(training.at("optimizer"));
+  const ConfigNode* sched = training.find("schedule");
+  schedule_ = make_schedule(sched ? *sched : ConfigNode::scalar("constant"));
+  lr0_ = training.get_number("learning_rate");
+  l2_ = training.has("l2") ? training.get_number("l2") : 0.0;
+  record_every_ = training.has("record_every") ? training.get_integer("record_every") : 1;
+  evaluate_every_ = training.has("evaluate_every") ? training.get_integer("evaluate_every") : 0;
+  checkpoint_every_ = training.has("checkpoint_every") ? training.get_integer("checkpoint_every") : 0;
+
+  const std::size_t units = static_cast<std::size_t>(model.at("layers").items().back().get_integer("units"));
+  train_ = to_split<T>(data.train, *loss_, units);
+  if (data.test) test_ = to_split<T>(*data.test, *loss_, units);
+  if (data.validation) validation_ = to_split<T>(*data.validation, *loss_, units);
+  const std::size_t m = train_.m();
+  batch_ = training.has("batch_size") ? std::min<std::size_t>(m, training.get_integer("batch_size")) : m;
+  shuffle_ = batch_ < m;
+  iterations_per_epoch_ = static_cast<long long>((m + batch_ - 1) / batch_);
+  total_ = training.has("iterations") ? training.get_integer("iterations")
+                                      : training.get_integer("epochs") * iterations_per_epoch_;
+  print_every_ = training.has("print_every") ? training.get_integer("print_every") : std::max(1LL, total_ / 20);
+
+  if (const ConfigNode* es = training.find("early_stopping")) {
+    early_.enabled = true;
+    early_.monitor = es->get_string("monitor");
+    early_.on_cost = early_.monitor == "validation_cost";
+    early_.minimize = early_.on_cost || loss_->metric() == "rmse";
+    early_.patience = es->get_integer("patience");
+    early_.min_delta = es->get_number("min_delta");
+    early_.restore_best = es->get_bool("restore_best");
+    if (!validation_)
+      throw UserError(es->mark(), "training.early_stopping",
+                      "early stopping monitors a validation split, and there is none: set data.validation_fraction "
+                      "(e.g. 0.1) to hold out part of the training examples");
+    best_ = early_.minimize ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+  }
+
+  // Buffers: the largest batch trained on, and evaluation blocks of up to kEvalBlock examples.
+  std::size_t capacity = shuffle_ ? batch_ : m;
+  for (const Split<T>* s : {&train_, test_ ? &*test_ : nullptr, validation_ ? &*validation_ : nullptr})
+    if (s) capacity = std::max(capacity, std::min(s->m(), kEvalBlock));
+  net_.build(data.train.n(), capacity);
+  x_block_.resize(data.train.n(), std::min(capacity, kEvalBlock));
+  y_block_.resize(units, std::min(capacity, kEvalBlock));
+  if (shuffle_) {
+    x_batch_.resize(data.train.n(), batch_);
+    y_batch_.resize(units, batch_);
+    perm_.reserve(m);
+  }
+
+  rng_.reseed(static_cast<std::uint32_t>(cfg_.get_integer("seed")));
+  auto init = make_initializer(model.at("init"));
+  net_.initialize(*init, rng_);
+  optimizer_->setup(net_.parameters());
+  copy_parameters(backup_);
+  if (early_.enabled && early_.restore_best) copy_parameters(best_params_);
+  started_at_ = opts_.started_at;
+
+  ProgressReporter::Setup ps;
+  ps.mode = opts_.quiet ? TrainOptions::Progress::none : opts_.progress;
+  ps.json = opts_.log_json;
+  ps.name = e.name;
+  ps.metric = loss_->metric();
+  ps.total = total_;
+  ps.print_every = print_every_;
+  ps.epochs = training.has("epochs") ? training.get_integer("epochs") : 0;
+  progress_ = std::make_unique<ProgressReporter>(ps);
+
+  if (opts_.resume) restore(read_checkpoint(opts_.checkpoint));
+  reserve_history();
+}
+
+template <class T>
+void Trainer<T>::reserve_history() {
+  auto need = [&](long long every) { return static_cast<std::size_t>(every > 0 ? total_ / every + 2 : 2); };
+  History& h = history_;
+  h.iteration.reserve(need(record_every_));
+  for (auto* v : {&h.cost, &h.learning_rate}) v->reserve(need(record_every_));
+  for (auto* v : {&h.epoch, &h.epoch_iteration}) v->reserve(need(iterations_per_epoch_));
+  for (auto* v : {&h.epoch_cost, &h.epoch_metric, &h.validation_cost, &h.validation_metric})
+    v->reserve(need(iterations_per_epoch_));
+  h.evaluated_at.reserve(need(evaluate_every_));
+  for (auto* v : {&h.train_metric, &h.test_metric}) v->reserve(need(evaluate_every_));
+}
+
+template <class T>
+TrainOutcome Trainer<T>::run() {
+  TrainOutcome out;
+  out.metric = loss_->metric();
+  out.cost_description = loss_->long_name();
+  if (l2_ > 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", l2_);
+    out.cost_description += ", plus the L2 penalty (lambda/2m) * sum of squared weights (lambda = " + std::string(buf) + ")";
+  }
+  out.learning_rate_description = schedule_->describe();
+  session_start_ = std::chrono::steady_clock::now();
+  progress_->start(it_);
+  while (it_ < total_) {
+    // The top of an iteration: the state a checkpoint holds.
+    if (checkpoint_every_ > 0 && it_ % checkpoint_every_ == 0 && it_ > 0 && it_ != resumed_from_ &&
+        !opts_.checkpoint.empty())
+      save_checkpoint();
+    if (evaluate_every_ > 0 && it_ % evaluate_every_ == 0) evaluate(it_);
+    if (!iterate(out)) break;
+    if (opts_.after_iteration) opts_.after_iteration(it_);
+    if (opts_.stop && *opts_.stop && it_ < total_) {
+      out.status = "interrupted";
+      out.signal = *opts_.stop;
+      out.stop_reason = std::string("interrupted by ") + (out.signal == SIGTERM ? "SIGTERM" : out.signal == SIGINT ? "SIGINT" : "a signal") +
+                        " after " + std::to_string(it_) + " of " + std::to_string(total_) + " iterations";
+      if (!opts_.checkpoint.empty()) save_checkpoint();
+      break;
+    }
+  }
+  finish(out);
+  return out;
+}
+
+template <class T>
+void Trainer<T>::select_batch(CView<T>& x, CView<T>& y, std::size_t& len) {
+  const std::size_t m = train_.m();
+  if (!shuffle_) {
+    x = view_of(train_.x);
+    y = view_of(train_.y);
+    len = m;
+    return;
+  }
+  if (batch_pos_ == 0) rng_.permutation(m, perm_);
+  len = std::min(batch_, m - batch_pos_);
+  x = gather(train_.x, perm_.data() + batch_pos_, len, x_batch_);
+  y = gather(train_.y, perm_.data() + batch_pos_, len, y_batch_);
+}
+
+template <class T>
+double Trainer<T>::learning_rate() const {
+  if (schedule_->per_epoch())
+    return schedule_->rate(lr0_, epoch_, static_cast<double>(total_) / static_cast<double>(iterations_per_epoch_));
+  return schedule_->rate(lr0_, it_, static_cast<double>(total_));
+}
+
+template <class T>
+bool Trainer<T>::iterate(TrainOutcome& out) {
+  CView<T> x, y;
+  std::size_t len = 0;
+  select_batch(x, y, len);
+  const double lr = learning_rate();
+  CView<T> a = net_.forward(x, ForwardMode{true, &rng_});
+  const auto& params = net_.parameters();
+  T cost_t = (T(1) / static_cast<T>(len)) * loss_->sum(net_.layer(net_.size() - 1).pre_activation(), a, y);
+  if (l2_ > 0) cost_t = cost_t + l2_penalty(params, l2_, len);
+  const double cost = static_cast<double>(cost_t);
+  const bool record = record_every_ > 0 && it_ % record_every_ == 0;
+  if (record) {
+    history_.iteration.push_back(it_);
+    history_.cost.push_back(cost);
+    history_.learning_rate.push_back(lr);
+  }
+  if (!std::isfinite(cost)) {
+    out.status = "diverged";
+    out.diverged_at = it_;
+    out.stop_reason = "diverged at iteration " + std::to_string(it_) + ": the cost is " + nonfinite(cost) +
+                      " (try a smaller learning_rate)";
+    return false;
+  }
+  epoch_cost_sum_ += cost * static_cast<double>(len);
+  epoch_metric_sum_ += loss_->metric_sum(a, y);
+  epoch_examples_ += static_cast<long long>(len);
+
+  net_.backward(x, *loss_, y);
+  add_l2_gradient(params, l2_, len);
+  copy_parameters(backup_);
+  optimizer_->step(params, static_cast<T>(lr));
+  if (!parameters_finite()) {
+    load_parameters(backup_);  // keep the last finite parameters
+    out.status = "diverged";
+    out.diverged_at = it_;
+    out.stop_reason = "diverged at iteration " + std::to_string(it_) +
+                      ": its update made parameters NaN or infinite (try a smaller learning_rate)";
+    return false;
+  }
+  ++it_;
+  batch_pos_ += len;
+  progress_->iteration(it_ - 1, epoch_, cost, lr, record);
+  if (batch_pos_ >= train_.m()) {
+    batch_pos_ = 0;
+    return end_epoch(out);
+  }
+  return true;
+}
+
+template <class T>
+bool Trainer<T>::end_epoch(TrainOutcome& out) {
+  ++epoch_;
+  const double cost = epoch_cost_sum_ / static_cast<double>(epoch_examples_);
+  const double metric = loss_->metric_value(epoch_metric_sum_, static_cast<std::size_t>(epoch_examples_));
+  history_.epoch.push_back(epoch_);
+  history_.epoch_iteration.push_back(it_);
+  history_.epoch_cost.push_back(cost);
+  history_.epoch_metric.push_back(metric);
+  epoch_cost_sum_ = epoch_metric_sum_ = 0;
+  epoch_examples_ = 0;
+  std::optional<double> vcost, vmetric;
+  if (validation_) {
+    Eval v = measure(*validation_);
+    history_.validation_cost.push_back(v.cost);
+    history_.validation_metric.push_back(v.metric);
+    vcost = v.cost;
+    vmetric = v.metric;
+  }
+  progress_->epoch(epoch_, it_, cost, metric, vcost, vmetric);
+  if (!early_.enabled) return true;
+  const double value = early_.on_cost ? *vcost : *vmetric;
+  const bool better = early_.minimize ? value < best_ - early_.min_delta : value > best_ + early_.min_delta;
+  if (better) {
+    best_ = value;
+    best_epoch_ = epoch_;
+    best_iteration_ = it_;
+    wait_ = 0;
+    if (early_.restore_best) copy_parameters(best_params_);
+    return true;
+  }
+  if (++wait_ < early_.patience) return true;
+  out.stopped_early = true;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", best_);
+  out.stop_reason = "stopped early after epoch " + std::to_string(epoch_) + ": " + early_.monitor +
+                    " did not improve for " + std::to_string(early_.patience) + " epochs (best " + buf + " at epoch " +
+                    std::to_string(best_epoch_) + (early_.restore_best ? ", whose parameters are kept)" : ")");
+  if (early_.restore_best && best_epoch_ > 0) load_parameters(best_params_);
+  return false;
+}
+
+template <class T>
+typename Trainer<T>::Eval Trainer<T>::measure(const Split<T>& s) {
+  const std::size_t m = s.m();
+  T loss_sum = 0;
+  double metric_sum = 0;
+  ForwardMode eval{false, nullptr};
+  for (std::size_t start = 0; start < m; start += kEvalBlock) {
+    const std::size_t len = std::min(kEvalBlock, m - start);
+    CView<T> x = columns(s.x, start, len, x_block_), y = columns(s.y, start, len, y_block_);
+    CView<T> a = net_.forward(x, eval);
+    loss_sum += loss_->sum(net_.layer(net_.size() - 1).pre_activation(), a, y);
+    metric_sum += loss_->metric_sum(a, y);
+  }
+  return {static_cast<double>((T(1) / static_cast<T>(m)) * loss_sum), loss_->metric_value(metric_sum, m)};
+}
+
+template <class T>
+void Trainer<T>::evaluate(long long it) {
+  history_.evaluated_at.push_back(it);
+  const double train = measure(train_).metric;
+  history_.train_metric.push_back(train);
+  std::optional<double> test;
+  if (test_) history_.test_metric.push_back(*(test = measure(*test_).metric));
+  progress_->evaluation(it, train, test);
+}
+
+template <class T>
+bool Trainer<T>::parameters_finite() const {
+  bool bad = false;
+  constexpr T big = std::numeric_limits<T>::max();
+  for (const auto& p : net_.parameters()) {
+    const T* w = p.value->data();
+    const std::size_t n = p.value->size();
+    for (std::size_t i = 0; i < n; ++i) bad |= !(std::fabs(w[i]) <= big);  // false for NaN and inf
+  }
+  return !bad;
+}
+
+template <class T>
+void Trainer<T>::copy_parameters(std::vector<xt::xtensor<T, 2>>& to) const {
+  const auto& params = net_.parameters();
+  if (to.size() != params.size()) {  // setup only
+    to.clear();
+    for (const auto& p : params) to.push_back(*p.value);
+    return;
+  }
+  for (std::size_t k = 0; k < params.size(); ++k) std::copy(params[k].value->begin(), params[k].value->end(), to[k].begin());
+}
+
+template <class T>
+void Trainer<T>::load_parameters(const std::vector<xt::xtensor<T, 2>>& from) {
+  const auto& params = net_.parameters();
+  for (std::size_t k = 0; k < params.size(); ++k) std::copy(from[k].begin(), from[k].end(), params[k].value->begin());
+}
+
+template <class T>
+void Trainer<T>::finish(TrainOutcome& out) {
+  if (history_.evaluated_at.empty() || history_.evaluated_at.back() != it_) evaluate(it_);
+  const Eval tr = measure(train_);
+  out.final_cost = tr.cost + static_cast<double>(l2_penalty(net_.parameters(), l2_, train_.m()));
+  out.train_metric = tr.metric;
+  if (test_) out.test_metric = measure(*test_).metric;
+  if (validation_) out.validation_metric = measure(*validation_).metric;
+  out.iterations_done = it_;
+  out.epochs_done = epoch_;
+  if (early_.enabled && best_epoch_ > 0) {
+    out.best_epoch = best_epoch_;
+    out.best_iteration = best_iteration_;
+  }
+  if (out.stop_reason.empty())
+    out.stop_reason = "completed " + std::to_string(it_) + " iterations (" + std::to_string(epoch_) + " epochs)";
+  out.resumed_from = resumed_from_;
+  out.started_at = started_at_;
+  out.prior_seconds = prior_seconds_;
+  out.history = std::move(history_);
+  for (std::size_t l = 0; l < net_.size(); ++l) out.layers.push_back(net_.layer(l).attributes());
+  for (const auto& p : net_.parameters()) {
+    xt::xtensor<double, 2> v = xt::xtensor<double, 2>::from_shape(p.value->shape());
+    std::copy(p.value->begin(), p.value->end(), v.begin());
+    out.parameters.emplace_back(p.name, std::move(v));
+  }
+  out.input_size = net_.input_size();
+  out.parameter_count = net_.parameter_count();
+  progress_->end(out);
+}
+
+template class Trainer<float>;
+template class Trainer<double>;
 
 TrainOutcome train_experiment(const Experiment& e, const DataBundle& data, const TrainOptions& opts) {
   if (e.resolved.get_string("dtype") == "float32") return Trainer<float>(e, data, opts).run();
   return Trainer<double>(e, data, opts).run();
 }
+
+std::string checkpoint_path(const std::string& output) { return output + ".ckpt.h5"; }
 
 }  // namespace mindset

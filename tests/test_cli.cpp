@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(non_positive_units) {
 BOOST_AUTO_TEST_CASE(unknown_activation) {
   Case c(kData + "model:\n  layers:\n    - {units: 2, activation: tahn}\n    - {units: 1, activation: sigmoid}\n" + kTraining);
   c.expect_bad({c.at(4, 30), "model.layers[0].activation: unknown activation 'tahn'", "did you mean 'tanh'?",
-                "known activations: leaky_relu, linear, relu, sigmoid, tanh"});
+                "known activations: leaky_relu, linear, relu, sigmoid, softmax, tanh"});
   Case far(kData + "model:\n  layers:\n    - {units: 1, activation: {type: softplus}}\n" + kTraining);
   far.expect_bad({"model.layers[0].activation.type: unknown activation 'softplus' (known activations: "});
 }

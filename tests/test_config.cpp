@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(three_mistakes_three_precise_lines) {
   // reported a second time as missing.
   const std::string f = c->file.string();
   BOOST_TEST(lines[0] == "error: " + f + ":4:30: model.layers[0].activation: unknown activation 'tahn' (did you "
-                         "mean 'tanh'? known activations: leaky_relu, linear, relu, sigmoid, tanh)");
+                         "mean 'tanh'? known activations: leaky_relu, linear, relu, sigmoid, softmax, tanh)");
   BOOST_TEST(lines[1] == "error: " + f + ":7:18: training.learning_rate: expected a number, found the string 'fast'");
   BOOST_TEST(lines[2].rfind("error: " + f + ":8:3: training.iteratons: unknown key 'iteratons' (did you mean "
                             "'iterations'?); allowed keys: optimizer, learning_rate,", 0) == 0, lines[2]);
@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(unknown_registered_names_suggest_and_list) {
   // Far from every name: no guess, just the list.
   y = replace(kBase, "activation: tanh", "activation: softplus");
   expect_error(*validate(y), at(y, 4, "softplus"), "model.layers[0].activation",
-               "unknown activation 'softplus' (known activations: leaky_relu, linear, relu, sigmoid, tanh)");
+               "unknown activation 'softplus' (known activations: leaky_relu, linear, relu, sigmoid, softmax, tanh)");
 }
 
 BOOST_AUTO_TEST_CASE(wrong_types_say_expected_and_found) {

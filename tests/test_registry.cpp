@@ -16,11 +16,12 @@ namespace {
 
 // What this build ships. A new type must be added here (and to docs) when it is registered.
 const std::map<std::string, std::vector<std::string>> kExpected = {
-    {"layer", {"dense"}},
-    {"activation", {"leaky_relu", "linear", "relu", "sigmoid", "tanh"}},
+    {"layer", {"dense", "dropout"}},
+    {"activation", {"leaky_relu", "linear", "relu", "sigmoid", "softmax", "tanh"}},
     {"initializer", {"he_normal", "lecun_normal", "normal", "xavier_normal", "xavier_uniform", "zeros"}},
-    {"loss", {"binary_cross_entropy"}},
-    {"optimizer", {"gd"}},
+    {"loss", {"binary_cross_entropy", "categorical_cross_entropy", "mse"}},
+    {"optimizer", {"adam", "gd", "momentum", "rmsprop"}},
+    {"schedule", {"constant", "cosine", "exponential", "inverse_time", "step"}},
     {"data", {"blobs", "circles", "csv", "flower", "gaussian_quantiles", "hdf5", "moons", "xor"}},
     {"preprocess", {"minmax", "scale", "standardize"}},
 };
@@ -73,7 +74,7 @@ BOOST_AUTO_TEST_CASE(all_registries_in_a_fixed_order) {
   std::vector<std::string> kinds;
   for (RegistryBase* r : all_registries())
     if (kExpected.count(r->kind())) kinds.push_back(r->kind());
-  const std::vector<std::string> want = {"layer", "activation", "initializer", "loss", "optimizer", "data", "preprocess"};
+  const std::vector<std::string> want = {"layer", "activation", "initializer", "loss", "optimizer", "schedule", "data", "preprocess"};
   BOOST_TEST(kinds == want, boost::test_tools::per_element());
 }
 
@@ -122,9 +123,9 @@ BOOST_AUTO_TEST_CASE(unknown_names_list_the_known_ones_and_suggest) {
   const auto& acts = ActivationRegistry::instance();
   const std::string typo = acts.unknown_message("tahn");  // transposition
   BOOST_TEST(typo == "unknown activation 'tahn' (did you mean 'tanh'? known activations: "
-                     "leaky_relu, linear, relu, sigmoid, tanh)");
-  const std::string far = acts.unknown_message("softmax");
-  BOOST_TEST(far == "unknown activation 'softmax' (known activations: leaky_relu, linear, relu, sigmoid, tanh)");
+                     "leaky_relu, linear, relu, sigmoid, softmax, tanh)");
+  const std::string far = acts.unknown_message("softplus");
+  BOOST_TEST(far == "unknown activation 'softplus' (known activations: leaky_relu, linear, relu, sigmoid, softmax, tanh)");
   BOOST_TEST(contains(acts.unknown_message("Sigmoid"), "did you mean 'sigmoid'"));   // case
   BOOST_TEST(contains(acts.unknown_message("leaky_rel"), "did you mean 'leaky_relu'"));  // deletion
   BOOST_TEST(contains(InitializerRegistry::instance().unknown_message("lecun_norml"), "did you mean 'lecun_normal'"));

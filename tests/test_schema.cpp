@@ -105,9 +105,9 @@ BOOST_AUTO_TEST_CASE(schema_states_the_checks) {
   has("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"");
   has("\"learning_rate\": {\n              \"description\": \"step size alpha (finite)\",\n              \"type\": "
       "\"number\",\n              \"exclusiveMinimum\": 0\n            }");
-  has("\"required\": [\"learning_rate\", \"iterations\"]");
+  has("\"required\": [\"learning_rate\"]");  // iterations or epochs: checked by check_training
   has("\"enum\": [\"float64\", \"float32\"]");
-  has("\"enum\": [\"leaky_relu\", \"linear\", \"relu\", \"sigmoid\", \"tanh\"]");
+  has("\"enum\": [\"leaky_relu\", \"linear\", \"relu\", \"sigmoid\", \"softmax\", \"tanh\"]");
   has("\"minItems\": 1");
   has("\"if\": {\n    \"required\": [\"extends\"]\n  }");
 }

@@ -1,0 +1,88 @@
+// Adam (Kingma & Ba 2015), as the course's update_parameters_with_adam writes it, t counting
+// from 1:
+//   v = beta1 * v + (1 - beta1) * dW          v_corrected = v / (1 - beta1**t)
+//   s = beta2 * s + (1 - beta2) * dW**2       s_corrected = s / (1 - beta2**t)
+//   W = W - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)
+// With bias_correction: false, v and s are used as they are. dW**2 is the exact square dW * dW
+// (the course's np.power(dW, 2) is that too, except where numpy computes pow with AVX-512 SVML,
+// which is off by one ulp for some values).
+#include <cmath>
+
+#include "optimizer.hpp"
+
+namespace mindset {
+
+namespace {
+
+template <class T>
+class Adam : public SlotOptimizer<T> {
+ public:
+  explicit Adam(const ConfigNode& o)
+      : SlotOptimizer<T>({"v", "s"}),
+        beta1_(option_or(o, "beta1", 0.9)),
+        beta2_(option_or(o, "beta2", 0.999)),
+        epsilon_(option_or(o, "epsilon", 1e-8)),
+        bias_correction_(flag_or(o, "bias_correction", true)) {}
+  static TypeInfo info() {
+    auto beta = [](const char* doc, double d) {
+      return spec::number(doc).def(ConfigNode::of(d)).min(0).max(1, true).must_be_finite();
+    };
+    return {"adam", "momentum and RMSprop with bias correction (Kingma & Ba)",
+            spec::map()
+                .field("beta1", beta("decay of the gradient average (first moment)", 0.9))
+                .field("beta2", beta("decay of the squared-gradient average (second moment)", 0.999))
+                .field("epsilon", spec::number("added to sqrt(s) to avoid division by zero")
+                                      .def(ConfigNode::of(1e-8)).min(0, true).must_be_finite())
+                .field("bias_correction", spec::boolean("divide the moments by 1 - beta**t")
+                                              .def(ConfigNode::of(true)))};
+  }
+  std::string name() const override { return "adam"; }
+  ConfigNode attributes() const override {
+    ConfigNode a = Optimizer<T>::attributes();
+    a.set("beta1", ConfigNode::of(beta1_));
+    a.set("beta2", ConfigNode::of(beta2_));
+    a.set("epsilon", ConfigNode::of(epsilon_));
+    a.set("bias_correction", ConfigNode::of(bias_correction_));
+    return a;
+  }
+
+  void step(const std::vector<Param<T>>& params, T lr) override {
+    const double t = static_cast<double>(this->steps_ + 1);
+    const T b1 = static_cast<T>(beta1_), c1 = static_cast<T>(1.0 - beta1_);
+    const T b2 = static_cast<T>(beta2_), c2 = static_cast<T>(1.0 - beta2_);
+    const T eps = static_cast<T>(epsilon_);
+    const T corr1 = static_cast<T>(1.0 - std::pow(beta1_, t)), corr2 = static_cast<T>(1.0 - std::pow(beta2_, t));
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      T* w = params[k].value->data();
+      const T* g = params[k].grad->data();
+      T* v = this->slot(0, k);
+      T* s = this->slot(1, k);
+      const std::size_t n = params[k].value->size();
+      if (bias_correction_) {
+        for (std::size_t i = 0; i < n; ++i) {
+          v[i] = b1 * v[i] + c1 * g[i];
+          s[i] = b2 * s[i] + c2 * (g[i] * g[i]);
+          const T v_hat = v[i] / corr1, s_hat = s[i] / corr2;
+          w[i] = w[i] - lr * v_hat / (std::sqrt(s_hat) + eps);
+        }
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          v[i] = b1 * v[i] + c1 * g[i];
+          s[i] = b2 * s[i] + c2 * (g[i] * g[i]);
+          w[i] = w[i] - lr * v[i] / (std::sqrt(s[i]) + eps);
+        }
+      }
+    }
+    ++this->steps_;
+  }
+
+ private:
+  double beta1_, beta2_, epsilon_;
+  bool bias_correction_;
+};
+
+}  // namespace
+
+MINDSET_REGISTER_SCALAR(OptimizerTag, Adam);
+
+}  // namespace mindset

@@ -1,0 +1,66 @@
+// Gradient descent with momentum, as the course writes it (an exponentially weighted average of
+// the gradients):
+//   v = beta * v + (1 - beta) * dW
+//   W = W - learning_rate * v                                   (nesterov: false)
+//   W = W - learning_rate * (beta * v + (1 - beta) * dW)        (nesterov: true)
+// The Nesterov form is the usual look-ahead reformulation (Sutskever et al. 2013) with the same
+// averaged velocity: the step uses the velocity the next update would have with this gradient.
+#include "optimizer.hpp"
+
+namespace mindset {
+
+namespace {
+
+template <class T>
+class Momentum : public SlotOptimizer<T> {
+ public:
+  explicit Momentum(const ConfigNode& o)
+      : SlotOptimizer<T>({"v"}), beta_(option_or(o, "beta", 0.9)), nesterov_(flag_or(o, "nesterov", false)) {}
+  static TypeInfo info() {
+    return {"momentum", "v = beta v + (1-beta) dW; W -= learning_rate v (or the Nesterov look-ahead)",
+            spec::map()
+                .field("beta", spec::number("momentum: weight of the previous velocity")
+                                   .def(ConfigNode::of(0.9)).min(0).max(1, true).must_be_finite())
+                .field("nesterov", spec::boolean("step with the look-ahead velocity beta v + (1-beta) dW")
+                                       .def(ConfigNode::of(false)))};
+  }
+  std::string name() const override { return "momentum"; }
+  ConfigNode attributes() const override {
+    ConfigNode a = Optimizer<T>::attributes();
+    a.set("beta", ConfigNode::of(beta_));
+    a.set("nesterov", ConfigNode::of(nesterov_));
+    return a;
+  }
+
+  void step(const std::vector<Param<T>>& params, T lr) override {
+    const T beta = static_cast<T>(beta_), one_minus = static_cast<T>(1.0 - beta_);
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      T* w = params[k].value->data();
+      const T* g = params[k].grad->data();
+      T* v = this->slot(0, k);
+      const std::size_t n = params[k].value->size();
+      if (nesterov_) {
+        for (std::size_t i = 0; i < n; ++i) {
+          v[i] = beta * v[i] + one_minus * g[i];
+          w[i] = w[i] - lr * (beta * v[i] + one_minus * g[i]);
+        }
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          v[i] = beta * v[i] + one_minus * g[i];
+          w[i] = w[i] - lr * v[i];
+        }
+      }
+    }
+    ++this->steps_;
+  }
+
+ private:
+  double beta_;
+  bool nesterov_;
+};
+
+}  // namespace
+
+MINDSET_REGISTER_SCALAR(OptimizerTag, Momentum);
+
+}  // namespace mindset
