@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "h5.hpp"
 #include "results.hpp"
+#include "sweep_command.hpp"
 
 int main(int argc, char** argv) {
   // A write past RLIMIT_FSIZE must fail with EFBIG so the results writer can clean up, rather
@@ -40,6 +41,22 @@ int main(int argc, char** argv) {
   auto* l = app.add_subcommand("list", "list registered layers, activations, initializers, losses, optimizers, data");
   l->add_option("kind", list_kind, "which registry (default: all)");
 
+  mindset::SweepArgs sweep;
+  std::vector<std::string> sweep_args, set_sweep;
+  auto* sw = app.add_subcommand("sweep", "run every combination a sweep file describes: parallel, resumable, sharded");
+  sw->add_option("sweep", sweep_args, "SWEEP.yaml, then key.path=value overrides applied to every run");
+  sw->add_option("--set", set_sweep, "an override for every run, as key.path=value (repeatable)");
+  sw->add_option("-o,--output", sweep.output, "output folder (default results/<sweep name>/)");
+  sw->add_option("-j,--jobs", sweep.jobs, "runs at a time, each in its own process (default: one per CPU; "
+                                          "one per rank with --mpi)")->check(CLI::Range(1, 100000));
+  sw->add_option("--shard", sweep.shard, "K/N: run only the K-th of N slices (job arrays)");
+  sw->add_flag("--fail-fast", sweep.fail_fast, "stop at the first failed run");
+  sw->add_option("--merge", sweep.merge, "rebuild DIR's summary from the run files it holds");
+  sw->add_flag("--mpi", sweep.mpi, "hand runs out over MPI from rank 0 (run under mpirun; needs -DMINDSET_MPI=ON)");
+  sw->add_flag("--update", sweep.update, "let a changed sweep take over DIR (finished runs with the same config are kept)");
+  sw->add_flag("--list", sweep.list, "print the runs and whether each is done; run nothing");
+  sw->add_flag("-q,--quiet", sweep.quiet, "print only failures");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -62,5 +79,11 @@ int main(int argc, char** argv) {
     return mindset::cmd_validate(validate);
   }
   if (*l) return mindset::cmd_list(list_kind);
+  if (*sw) {
+    if (!sweep_args.empty()) sweep.sweep = sweep_args.front();
+    if (sweep_args.size() > 1) sweep.overrides.assign(sweep_args.begin() + 1, sweep_args.end());
+    sweep.overrides.insert(sweep.overrides.end(), set_sweep.begin(), set_sweep.end());
+    return mindset::cmd_sweep(sweep);
+  }
   return 2;
 }
