@@ -4,6 +4,9 @@
 // into the same folder (which every rank must see), and rank 0 writes the one summary.
 // Waiting is done by polling with short sleeps: OpenMPI's blocking receive spins a core, and
 // sweeps often run with more ranks than cores.
+// The C API only: OpenMPI's mpi.h would pull in the deprecated C++ bindings (and need their library).
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 #include <poll.h>
 #include <signal.h>

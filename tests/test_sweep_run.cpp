@@ -1,4 +1,4 @@
-// `mindset sweep` end to end: the course's learning-rate sweep, resume after SIGKILL, failure
+// `mindset sweep` end to end: resume after SIGKILL, failure
 // isolation, --fail-fast, shards + merge, MPI (when built), summaries read by h5py and pandas,
 // path safety, a changed sweep, CLI errors, and every sweep file in configs/.
 #define BOOST_TEST_MODULE sweep_run
@@ -10,124 +10,11 @@
 #include <set>
 #include <thread>
 
-#include "testing.hpp"
+#include "sweep_testing.hpp"
 
+using namespace sweep_testing;
 namespace fs = std::filesystem;
 using testing::quote;
-
-namespace {
-
-const char* kBase = R"(name: flower
-seed: 2
-data: {train: {type: flower}}
-model:
-  init: {type: normal, scale: 0.01}
-  layers: [{units: 4, activation: tanh}, {units: 1, activation: sigmoid}]
-training: {learning_rate: 1.2, iterations: 300}
-)";
-
-using Row = std::map<std::string, std::string>;
-
-std::vector<Row> read_csv(const fs::path& p) {
-  std::string text = testing::slurp(p);
-  std::vector<std::vector<std::string>> rows(1);
-  std::string cell;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') cell += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cell += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(cell), cell.clear();
-    } else if (c == '\n') {
-      rows.back().push_back(cell), cell.clear();
-      rows.emplace_back();
-    } else {
-      cell += c;
-    }
-  }
-  rows.pop_back();
-  std::vector<Row> out;
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    Row row;
-    for (std::size_t c = 0; c < rows[0].size() && c < rows[r].size(); ++c) row[rows[0][c]] = rows[r][c];
-    out.push_back(row);
-  }
-  return out;
-}
-
-// The summary without what may differ between equal sweeps (timings).
-std::vector<Row> content(const fs::path& dir) {
-  auto rows = read_csv(dir / "summary.csv");
-  for (auto& r : rows) r.erase("wall_seconds");
-  return rows;
-}
-
-std::string sweep(const fs::path& file, const fs::path& out, const std::string& more = "") {
-  return "sweep " + quote(file.string()) + " -o " + quote(out.string()) + " " + more;
-}
-
-std::size_t count_files(const fs::path& dir, const std::string& ext) {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    if (it->path().extension() == ext && it->path().filename().string()[0] != '.') ++n;
-  return n;
-}
-
-// name -> (inode, mtime in ns) of each results file.
-std::map<std::string, std::pair<ino_t, long long>> stamps(const fs::path& runs) {
-  std::map<std::string, std::pair<ino_t, long long>> m;
-  std::error_code ec;
-  for (fs::directory_iterator it(runs, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() != ".h5") continue;
-    struct stat st {};
-    ::stat(it->path().c_str(), &st);
-    m[it->path().filename().string()] = {st.st_ino, st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec};
-  }
-  return m;
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-struct Fixture {
-  testing::TempDir dir;
-  Fixture() { dir.write("base.yaml", kBase); }
-};
-
-}  // namespace
-
-BOOST_FIXTURE_TEST_CASE(course_learning_rate_sweep_reproduces_the_published_table, Fixture) {
-  fs::path data = testing::dataset_dir("catvnoncat");
-  if (data.empty()) {
-    BOOST_TEST_MESSAGE("skipped: ../shared/datasets/catvnoncat not found");
-    return;
-  }
-  fs::path out = dir / "lr";
-  auto r = testing::mindset(sweep(testing::source_dir() / "configs/catvnoncat/lr_sweep.yaml", out, "--jobs 2 -q") +
-                            " data.train.path=" + quote((data / "train_catvnoncat.h5").string()) +
-                            " data.test.path=" + quote((data / "test_catvnoncat.h5").string()));
-  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  auto rows = read_csv(out / "summary.csv");
-  std::ifstream ref(testing::source_dir().parent_path() / "shared/reference/learning_rate_sweep_catvnoncat.csv");
-  std::string line;
-  std::getline(ref, line);  // learning_rate,iterations,train_accuracy,test_accuracy
-  BOOST_REQUIRE(rows.size() == 3u);
-  for (const Row& row : rows) {
-    BOOST_REQUIRE(std::getline(ref, line));
-    std::stringstream ls(line);
-    std::string lr, it, train, test;
-    std::getline(ls, lr, ','), std::getline(ls, it, ','), std::getline(ls, train, ','), std::getline(ls, test, ',');
-    BOOST_TEST(row.at("training.learning_rate") == lr);
-    BOOST_TEST(row.at("status") == "completed");
-    BOOST_TEST(row.at("train_accuracy") == train);  // the same doubles, printed the same way
-    BOOST_TEST(row.at("test_accuracy") == test);
-  }
-}
 
 BOOST_FIXTURE_TEST_CASE(summary_reads_in_h5py_and_pandas, Fixture) {
   const std::string text = "experiment: base.yaml\ngrid:\n  model.layers[0].units: [1, 3]\n  training.learning_rate: [1.2, 0.5]\n"
@@ -157,7 +44,7 @@ print(all(csv['final_cost'] == df['final_cost']), all(csv['run_id'] == df['run_i
 }
 
 BOOST_FIXTURE_TEST_CASE(a_killed_sweep_resumes_running_only_the_missing_runs, Fixture) {
-  fs::path s = dir.write("s.yaml", "experiment: base.yaml\nset: {training.iterations: 20000}\n"
+  fs::path s = dir.write("s.yaml", "experiment: base.yaml\nset: {training.iterations: 5000}\n"
                                    "grid: {seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}\n");
   fs::path out = dir / "killed";
   pid_t pid = ::fork();
@@ -285,20 +172,46 @@ for k in a:
   BOOST_TEST(py.exit_code == 0, py.err);
 }
 
+BOOST_FIXTURE_TEST_CASE(slurm_array_script_submits_shards_and_a_merge, Fixture) {
+  fs::path s = dir.write("s.yaml", "experiment: base.yaml\ngrid: {seed: [1, 2, 3]}\n");
+  const std::string script = (testing::source_dir() / "scripts/slurm/sweep_array.sh").string();
+  const std::string env = "MINDSET=" + quote(testing::mindset_bin()) + " ";
+  // Submitting, with a stand-in sbatch that records what it was asked.
+  fs::path fake = dir.write("bin/sbatch", "#!/bin/sh\necho \"$@\" >> \"$SBATCH_LOG\"\necho 4242\n");
+  fs::permissions(fake, fs::perms::owner_all);
+  auto sub = testing::run("PATH=" + quote((dir / "bin").string()) + ":$PATH SBATCH_LOG=" + quote((dir / "sbatch.log").string()) +
+                          " SHARDS=2 " + env + script + " " + quote(s.string()) + " " + quote((dir / "out").string()));
+  BOOST_REQUIRE_MESSAGE(sub.exit_code == 0, sub.err);
+  std::string log = testing::slurp(dir / "sbatch.log");
+  BOOST_TEST(contains(log, "--parsable --array=1-2 --cpus-per-task=4 --time=02:00:00 " + script + " " + s.string()), log);
+  BOOST_TEST(contains(log, "--dependency=afterany:4242 --job-name=mindset-sweep-merge"), log);
+  BOOST_TEST(contains(log, "sweep --merge " + (dir / "out").string()), log);
+  // What each array task then runs.
+  for (int k : {1, 2}) {
+    auto t = testing::run("SLURM_ARRAY_TASK_ID=" + std::to_string(k + 4) + " SLURM_ARRAY_TASK_MIN=5 SLURM_ARRAY_TASK_COUNT=2 "
+                          "SLURM_CPUS_PER_TASK=1 " + env + script + " " + quote(s.string()) + " " + quote((dir / "out").string()));
+    BOOST_TEST(t.exit_code == 0, t.err);
+    BOOST_TEST(contains(t.out, "runs in this shard"));
+  }
+  auto m = testing::mindset("sweep --merge " + quote((dir / "out").string()));
+  BOOST_TEST(m.exit_code == 0, m.out + m.err);
+  BOOST_TEST(contains(m.out, "3 runs: 3 completed, 0 failed, 0 pending"));
+}
+
 #ifdef MINDSET_MPIEXEC
 BOOST_FIXTURE_TEST_CASE(mpi_hands_runs_out_and_writes_one_summary, Fixture) {
   fs::path s = dir.write("s.yaml", "experiment: base.yaml\ngrid:\n  model.layers[0].units: [1, 2, 5]\n"
                                    "  training.learning_rate: [1.2, 0.5]\n");
   auto full = testing::mindset(sweep(s, dir / "full", "--jobs 2"));
   BOOST_REQUIRE(full.exit_code == 0);
-  auto r = testing::run(std::string(MINDSET_MPIEXEC) + " --allow-run-as-root --oversubscribe -np 3 " + testing::mindset_bin() +
+  auto r = testing::run("ASAN_OPTIONS=detect_leaks=0 " + std::string(MINDSET_MPIEXEC) + " --allow-run-as-root --oversubscribe -np 3 " + testing::mindset_bin() +
                         " " + sweep(s, dir / "mpi", "--mpi"));
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
   BOOST_TEST(contains(r.out, "over 3 MPI ranks"));
   BOOST_TEST(contains(r.out, "6 runs: 6 completed"));
   BOOST_TEST((content(dir / "full") == content(dir / "mpi")));
   // Resuming over MPI runs nothing again.
-  auto again = testing::run(std::string(MINDSET_MPIEXEC) + " --allow-run-as-root --oversubscribe -np 2 " + testing::mindset_bin() +
+  auto again = testing::run("ASAN_OPTIONS=detect_leaks=0 " + std::string(MINDSET_MPIEXEC) + " --allow-run-as-root --oversubscribe -np 2 " + testing::mindset_bin() +
                             " " + sweep(s, dir / "mpi", "--mpi"));
   BOOST_TEST(again.exit_code == 0, again.err);
   BOOST_TEST(contains(again.out, "6 completed (6 already done)"));
