@@ -71,8 +71,10 @@ void write_all(int fd, const std::string& s) {
     std::string status = "completed", error;
     try {
       // Fault injection for the tests: a crash of the run's process, as a segfault would be.
-      if (const char* crash = std::getenv("MINDSET_TEST_CRASH_RUN"); crash && *crash && run.id.rfind(crash, 0) == 0)
+      if (const char* crash = std::getenv("MINDSET_TEST_CRASH_RUN"); crash && *crash && run.id.rfind(crash, 0) == 0) {
+        std::signal(SIGSEGV, SIG_DFL);  // not a sanitizer's handler: the kernel's
         std::raise(SIGSEGV);
+      }
       RunSummary s = run_experiment(run.experiment, dir.run_file(run.id), RunOptions{});
       status = s.status;
       if (status == "completed" && !std::isfinite(s.final_cost))
