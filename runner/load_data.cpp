@@ -168,7 +168,8 @@ DataBundle load_data(const ConfigNode& data, const ConfigNode& loss_cfg, std::si
       if (!*d) continue;
       if (!(*d)->raw)
         throw UserError(w->cfg->mark(), w->path, "is not a table, but data.train is (csv); both must be csv files");
-      **d = under(w->path, *w->cfg, [&] { return enc->apply(std::move(**d), note); });
+      auto* split = d;  // lambdas may not capture structured bindings before C++20 (clang refuses)
+      **d = under(w->path, *w->cfg, [&] { return enc->apply(std::move(**split), note); });
       if (!note.empty()) warn(b, w->path + ": " + note);
     }
     b.encoding = enc;

@@ -54,21 +54,6 @@ std::optional<RunSummary> finished_run(const Experiment& e, const std::string& o
   }
 }
 
-// Temporary files of earlier runs writing `path` that were killed mid-write
-// (".<name>.tmp-<pid>-<hex>", see results.cpp) and whose process is gone.
-void remove_stale_temp_files(const std::string& path) {
-  const fs::path p(path);
-  const std::string prefix = "." + p.filename().string() + ".tmp-";
-  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(it->path(), ec);
-  }
-}
-
 }  // namespace
 
 RunSummary run_experiment(const Experiment& e, const std::string& output, const RunOptions& opts) {
