@@ -73,7 +73,7 @@ class Hdf5Source : public DataSource {
     try {
       run_isolated([&](Channel& out) { send(out); }, [&](Channel& in) { receive(in, d, errors, failure); });
     } catch (const ChildCrashed& c) {
-      fail("path", "reading " + path + " crashed the HDF5 library (the reading process was " + c.what() +
+      fail("path", "reading " + path + " crashed the HDF5 library (the reading process " + c.what() +
                        "); the file is damaged, or not an HDF5 file this library can read");
     }
     if (!errors.empty()) throw UserError(errors);

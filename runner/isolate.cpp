@@ -88,7 +88,7 @@ void run_isolated(const std::function<void(Channel&)>& child, const std::functio
   };
   auto crashed = [](int status) {
     if (WIFSIGNALED(status))
-      return ChildCrashed("killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")",
+      return ChildCrashed("was killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")",
                           WTERMSIG(status));
     return ChildCrashed("exited with code " + std::to_string(WEXITSTATUS(status)) + " before sending its result", 0);
   };

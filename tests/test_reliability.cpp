@@ -411,3 +411,31 @@ with h5py.File(sys.argv[1], 'w') as f:
   auto r = testing::mindset("train " + quote(cfg.string()) + " -o " + quote((t / "o.h5").string()) + " --quiet");
   BOOST_TEST(r.exit_code == 0, r.err);
 }
+
+// A damaged file on which libhdf5 1.10 itself segfaults (found by fuzzing): mindset reads HDF5
+// data in a child process, so this is one line naming the file, exit 2, and no results.
+BOOST_AUTO_TEST_CASE(a_file_that_crashes_libhdf5_is_an_error_not_a_crash) {
+  testing::TempDir t;
+  const std::string input = testing::slurp(testing::source_dir() / "fuzz/regressions/hdf5/libhdf5_segfault_in_H5F__accum_read");
+  BOOST_REQUIRE(input.find('\n') != std::string::npos);
+  t.write("damaged.h5", input.substr(input.find('\n') + 1));
+  const fs::path cfg = t.write("d.yaml", "data: {train: {type: hdf5, path: damaged.h5, features: x, labels: y}}\n"
+                                         "model: {layers: [{units: 1, activation: sigmoid}]}\n"
+                                         "training: {learning_rate: 0.1, iterations: 2}\n");
+  // Reading in process, libhdf5 crashes: the reason for the child process.
+  auto raw = testing::run("MINDSET_IN_PROCESS=1 " + testing::mindset_bin() + " train " + quote(cfg.string()) + " -o " +
+                          quote((t / "o.h5").string()));
+  BOOST_TEST((raw.exit_code != 0 && raw.exit_code != 2), "exit " << raw.exit_code << ": libhdf5 no longer crashes on this file?");
+  auto r = testing::mindset("train " + quote(cfg.string()) + " -o " + quote((t / "o.h5").string()));
+  BOOST_TEST(r.exit_code == 2, r.err);
+#ifdef MINDSET_ASAN
+  // The sanitizer reports the child's crash on stderr, then the child exits 1.
+  BOOST_TEST(contains(r.err, "data.train.path: reading " + (t / "damaged.h5").string() +
+                                 " crashed the HDF5 library (the reading process "), r.err);
+#else
+  BOOST_TEST(r.err == "error: " + cfg.string() + ":1:34: data.train.path: reading " + (t / "damaged.h5").string() +
+                          " crashed the HDF5 library (the reading process was killed by signal 11 (Segmentation fault)); "
+                          "the file is damaged, or not an HDF5 file this library can read\n");
+#endif
+  BOOST_TEST(!fs::exists(t / "o.h5"));
+}
