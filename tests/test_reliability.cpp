@@ -286,7 +286,7 @@ BOOST_AUTO_TEST_CASE(a_gigabyte_csv_line_is_refused_within_bounded_memory) {
   testing::TempDir t;
   const fs::path fifo = t / "stream.csv";
   BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  for (const std::string& shape : {"field", "quoted", "fields"}) {
+  for (const std::string shape : {"field", "quoted", "fields"}) {
     BOOST_TEST_CONTEXT(shape) {
       pid_t writer = ::fork();
       if (writer == 0) {
