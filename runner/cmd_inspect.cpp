@@ -178,6 +178,17 @@ Table table_of_runs(const std::string& dir, const std::vector<std::string>& file
   return t;
 }
 
+// Characters on screen (UTF-8 code points): the architecture's arrows are 3 bytes each.
+std::size_t display_width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  return s + std::string(width + 2 - std::min(width, display_width(s)), ' ');
+}
+
 bool lower_is_better(const std::string& column) {
   for (const char* s : {"cost", "rmse", "loss", "seconds", "error"})
     if (column.find(s) != std::string::npos) return true;
@@ -226,20 +237,22 @@ void print_table(const std::string& title, const Table& t, const std::string& so
   std::vector<std::size_t> width;
   for (std::size_t c : shown) {
     std::size_t w = t.names[c].size();
-    for (const auto& cell : t.cells[c]) w = std::max(w, cell.size());
+    for (const auto& cell : t.cells[c]) w = std::max(w, display_width(cell));
     width.push_back(std::min<std::size_t>(w, 48));
   }
   std::string line = "  ";
-  for (std::size_t i = 0; i < shown.size(); ++i) line += t.names[shown[i]] + std::string(width[i] - std::min(width[i], t.names[shown[i]].size()) + 2, ' ');
+  for (std::size_t i = 0; i < shown.size(); ++i) line += pad(t.names[shown[i]], width[i]);
+  while (!line.empty() && line.back() == ' ') line.pop_back();
   std::printf("%s\n", line.c_str());
   const bool best_exists = sc >= 0 && !order.empty() && !std::isnan(t.values[static_cast<std::size_t>(sc)][order[0]]);
   for (std::size_t k = 0; k < order.size(); ++k) {
     line = (k == 0 && best_exists) ? "* " : "  ";
     for (std::size_t i = 0; i < shown.size(); ++i) {
       std::string cell = t.cells[shown[i]][order[k]];
-      if (cell.size() > width[i]) cell = cell.substr(0, width[i] - 3) + "...";
-      line += cell + std::string(width[i] - cell.size() + 2, ' ');
+      if (display_width(cell) > width[i]) cell = cell.substr(0, width[i] - 3) + "...";
+      line += pad(cell, width[i]);
     }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
     std::printf("%s\n", line.c_str());
   }
   std::vector<std::string> failed;
