@@ -52,10 +52,10 @@ void print_run(const RunFile& r) {
   auto row = [](const char* key, const std::string& value) {
     if (!value.empty()) std::printf("  %-13s %s\n", key, value.c_str());
   };
-  std::string status = r.status, reason = r.stop_reason;
-  if (reason.rfind(status, 0) == 0) reason = reason.substr(status.size());  // "completed 3000 iterations"
-  while (!reason.empty() && (reason[0] == ' ' || reason[0] == ':')) reason.erase(0, 1);
-  if (!reason.empty()) status += ": " + reason;
+  // "completed 3000 iterations (3000 epochs)", "diverged at iteration 41: ...", "completed: stopped early ..."
+  std::string status = r.stop_reason.rfind(r.status + " ", 0) == 0 ? r.stop_reason
+                       : r.stop_reason.empty()                      ? r.status
+                                                                    : r.status + ": " + r.stop_reason;
   row("status", status);
   row("architecture", r.architecture() + " (" + r.activations() + "), " + std::to_string(r.parameter_count) +
                           " parameters");
@@ -86,8 +86,9 @@ void print_run(const RunFile& r) {
   if (!r.started_at.empty()) wall += " (" + r.started_at + " → " + r.finished_at + ")";
   row("wall time", wall);
   std::string iters;
-  if (r.iterations_done >= 0) iters = std::to_string(r.iterations_done) + " iterations";
-  if (r.epochs_done >= 0) iters += ", " + std::to_string(r.epochs_done) + " epochs";
+  auto count = [](long long n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); };
+  if (r.iterations_done >= 0) iters = count(r.iterations_done, "iteration");
+  if (r.epochs_done >= 0) iters += ", " + count(r.epochs_done, "epoch");
   row("done", iters);
   std::string ov;
   for (const auto& o : r.overrides) ov += (ov.empty() ? "" : " ") + o;
