@@ -27,6 +27,7 @@ struct GradcheckArgs {
   std::string config;
   std::vector<std::string> overrides;
   long long examples = 10;
+  long long entries = 0;  // at most this many entries of each parameter matrix (0 = all)
   double epsilon = 1e-6;
   double threshold = 1e-7;
 };

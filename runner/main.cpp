@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   gc->add_option("config", gradcheck.config, "experiment config (YAML)")->required();
   gc->add_option("overrides", gradcheck.overrides, "key.path=value overrides");
   gc->add_option("--examples", gradcheck.examples, "the first N training examples (default 10)");
+  gc->add_option("--entries", gradcheck.entries, "check at most N evenly spaced entries of each W and b (default all)");
   gc->add_option("--epsilon", gradcheck.epsilon, "finite-difference step (default 1e-6)");
   gc->add_option("--threshold", gradcheck.threshold, "largest relative error allowed per layer (default 1e-7)");
 

@@ -16,11 +16,12 @@ import mindset_results as mr  # noqa: E402
 
 
 def collect(paths):
-    """(label, Run) pairs for results files and sweep folders."""
-    runs, labels = [], []
+    """(label, Run) pairs for results files and sweep folders, and a title."""
+    runs, labels, title = [], [], None
     for p in paths:
         if os.path.isdir(p):
             sweep = mr.Sweep(p)
+            title = "%s: cost per iteration" % sweep.name if len(paths) == 1 else None
             files = sweep.run_files()
             if not files:
                 raise mr.UsageError("%s: the sweep has no results files yet" % p)
@@ -33,7 +34,7 @@ def collect(paths):
     if any(l is None for l in labels):
         auto = mr.run_labels(runs)
         labels = [l if l is not None else a for l, a in zip(labels, auto)]
-    return list(zip(labels, runs))
+    return list(zip(labels, runs)), title
 
 
 def make_figure(labelled, log=False, title=None):
@@ -56,7 +57,7 @@ def make_figure(labelled, log=False, title=None):
     names = {r.cost_name for _, r in labelled}
     ax.set_ylabel("cost" + (" (%s)" % names.pop() if len(names) == 1 else ""), fontsize=9)
     if title is None:
-        title = labelled[0][1].name if len(labelled) == 1 else "cost of %d runs" % len(labelled)
+        title = labelled[0][1].name if len(labelled) == 1 else "cost per iteration, %d runs" % len(labelled)
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
     if len(labelled) > 1 or labelled[0][0] != labelled[0][1].name:
@@ -76,7 +77,8 @@ def main():
     p.add_argument("--log", action="store_true", help="logarithmic cost axis")
     p.add_argument("--title", help="figure title")
     a = p.parse_args()
-    fig = make_figure(collect(a.runs), log=a.log, title=a.title)
+    labelled, title = collect(a.runs)
+    fig = make_figure(labelled, log=a.log, title=a.title or title)
     mr.save(fig, a.output)
     print(a.output)
 

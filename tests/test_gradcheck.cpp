@@ -80,6 +80,25 @@ BOOST_AUTO_TEST_CASE(agrees_with_dropout_l2_softmax_and_regression) {
   BOOST_TEST(mse.exit_code == 0, mse.out << mse.err);
 }
 
+BOOST_AUTO_TEST_CASE(relu_kinks_are_left_out_and_counted) {
+  // configs/default.yaml: relu layers with zero biases. An example whose layer-1 units are all
+  // off gives layer 2 an input of exactly 0, so moving b2 by epsilon crosses relu's kink: those
+  // 3 entries are left out (and said to be); every other entry agrees.
+  auto r = gradcheck(testing::source_dir() / "configs" / "default.yaml");
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(contains(r.out, "3 at kinks"), r.out);
+  BOOST_TEST(contains(r.out, "3 of 25 entries left out: moving them by epsilon moves a relu unit's input across 0"), r.out);
+  for (double e : relative_errors(r.out)) BOOST_TEST(e < 1e-9);
+}
+
+BOOST_AUTO_TEST_CASE(a_sample_of_each_matrix) {
+  testing::TempDir dir;
+  auto r = gradcheck(dir.write("f.yaml", kFlower), "--entries 2");
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  // W1 (8 entries), b1 (4), W2 (4), b2 (1): 2 + 2 + 2 + 1 checked.
+  BOOST_TEST(contains(r.out, "7 of 17 parameters (--entries 2 per matrix)"), r.out);
+}
+
 BOOST_AUTO_TEST_CASE(fails_when_differences_cannot_agree) {
   testing::TempDir dir;
   const fs::path cfg = dir.write("f.yaml", kFlower);
@@ -99,6 +118,7 @@ BOOST_AUTO_TEST_CASE(bad_input) {
   testing::TempDir dir;
   const fs::path cfg = dir.write("f.yaml", kFlower);
   expect_bad(gradcheck(dir / "missing.yaml"), {"missing.yaml"});
+  expect_bad(gradcheck(cfg, "--entries -1"), {"--entries: must be 0 (all) or more, found -1"});
   expect_bad(gradcheck(cfg, "--examples 0"), {"--examples: must be at least 1, found 0"});
   expect_bad(gradcheck(cfg, "--epsilon -1"), {"--epsilon: must be a positive number"});
   expect_bad(gradcheck(cfg, "--threshold 0"), {"--threshold: must be a positive number"});
