@@ -128,7 +128,7 @@ Table read_summary(const std::string& path) {
         std::vector<double> v = h5::read_doubles(ds.id());
         std::vector<std::string> text;
         const bool integer = H5Tget_class(type.id()) == H5T_INTEGER;
-        for (double x : v) text.push_back(number(x, integer ? "%.0f" : "%.6g"));
+        for (double x : v) text.push_back(number(x, integer ? "%.0f" : name == "wall_seconds" ? "%.3g" : "%.6g"));
         t.cells.push_back(std::move(text));
         t.values.push_back(std::move(v));
       }
@@ -256,13 +256,20 @@ void print_table(const std::string& title, const Table& t, const std::string& so
     while (!line.empty() && line.back() == ' ') line.pop_back();
     std::printf("%s\n", line.c_str());
   }
+  // Runs that did not complete, with why (a sweep's error column).
   std::vector<std::string> failed;
-  if (long st = t.column("status"); st >= 0)
+  const long st = t.column("status"), er = t.column("error"), id = t.column(t.keys.empty() ? "file" : "run_id");
+  if (st >= 0)
     for (std::size_t k = 0; k < t.rows(); ++k) {
       const std::string& s = t.cells[static_cast<std::size_t>(st)][k];
-      if (s != "completed") failed.push_back(s);
+      if (s == "completed") continue;
+      std::string why = er >= 0 ? t.cells[static_cast<std::size_t>(er)][k] : "";
+      failed.push_back((id >= 0 ? t.cells[static_cast<std::size_t>(id)][k] + ": " : "") + s + (why.empty() ? "" : ": " + why));
     }
-  if (!failed.empty()) std::printf("%zu of %zu runs not completed\n", failed.size(), t.rows());
+  if (!failed.empty()) {
+    std::printf("%zu of %zu runs not completed:\n", failed.size(), t.rows());
+    for (const auto& f : failed) std::printf("  %s\n", f.c_str());
+  }
 }
 
 std::vector<std::string> results_files(const std::string& dir) {

@@ -31,13 +31,13 @@ class Run:
     """One results file: its config, history, metrics and model layout."""
 
     def __init__(self, path):
-        import pandas as pd
-        import yaml
-        h5py = _h5py()
         if not os.path.exists(path):
             raise UsageError("%s: no such file" % path)
         if os.path.isdir(path):
             raise UsageError("%s: is a folder, not a results file" % path)
+        import pandas as pd
+        import yaml
+        h5py = _h5py()
         if not h5py.is_hdf5(path):
             raise UsageError("%s: not an HDF5 file (a results file is what `mindset train` writes)" % path)
         self.path = path
@@ -188,12 +188,12 @@ def run_labels(runs):
 def find_mindset(explicit=None):
     """The mindset executable: --mindset, $MINDSET, this checkout's build/bin/mindset, PATH."""
     here = os.path.dirname(os.path.abspath(__file__))
+    if explicit and not (os.path.isfile(explicit) and os.access(explicit, os.X_OK)):
+        raise UsageError("--mindset %s: not an executable file" % explicit)
     for c in (explicit, os.environ.get("MINDSET"), os.path.join(here, "..", "build", "bin", "mindset"),
               shutil.which("mindset")):
         if c and os.path.isfile(c) and os.access(c, os.X_OK):
             return os.path.abspath(c)
-    if explicit:
-        raise UsageError("--mindset %s: not an executable file" % explicit)
     raise UsageError("cannot find the mindset executable: build it (./scripts/build.sh), set $MINDSET or pass --mindset")
 
 

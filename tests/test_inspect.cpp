@@ -143,3 +143,33 @@ BOOST_AUTO_TEST_CASE(bad_paths_and_options) {
   BOOST_TEST(none.exit_code == 2);
   BOOST_TEST(contains(none.err, "path is required"), none.err);
 }
+
+BOOST_AUTO_TEST_CASE(sweep_folder_table) {
+  // A real sweep: its summary's rows, sorted by test accuracy, the swept keys as columns.
+  testing::TempDir dir;
+  dir.write("flower.yaml", kFlower);
+  const fs::path s = dir.write("s.yaml", "experiment: flower.yaml\nset: {training.iterations: 100}\n"
+                                         "grid: {training.learning_rate: [0.1, 1.2], model.layers[0].units: [2, 4]}\n");
+  auto sw = testing::mindset("sweep " + quote(s.string()) + " -o " + quote((dir / "sw").string()) + " -q --jobs 2");
+  BOOST_REQUIRE_MESSAGE(sw.exit_code == 0, sw.err);
+  auto r = testing::mindset("inspect " + quote((dir / "sw").string()));
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto ls = lines(r.out);
+  BOOST_REQUIRE_EQUAL(ls.size(), 6u);
+  BOOST_TEST(contains(ls[0], "4 runs over training.learning_rate, model.layers[0].units, sorted by test_accuracy"), ls[0]);
+  for (const char* col : {"run_id", "training.learning_rate", "model.layers[0].units", "status", "final_cost", "test_accuracy"})
+    BOOST_TEST(contains(ls[1], col), ls[1]);
+  BOOST_TEST(!contains(ls[1], "error"));  // file and error columns are left out of the table
+  double prev = 2;
+  for (std::size_t i = 2; i < ls.size(); ++i) {
+    const std::string id = ls[i].substr(2, ls[i].find(' ', 2) - 2);
+    const double acc = metric(dir / "sw" / "runs" / (id + ".h5"), "test_accuracy");
+    BOOST_TEST(acc <= prev, ls[i]);
+    prev = acc;
+    BOOST_TEST((ls[i][0] == '*') == (i == 2), ls[i]);
+  }
+  auto c = testing::mindset("inspect " + quote((dir / "sw").string()) + " --sort wall_seconds");
+  BOOST_TEST(c.exit_code == 0, c.err);
+  BOOST_TEST(contains(c.out, "sorted by wall_seconds (lowest first)"), c.out);
+  expect_bad(testing::mindset("inspect " + quote((dir / "sw").string()) + " --sort run_id"), {"column 'run_id' holds text"});
+}
