@@ -285,7 +285,13 @@ int cmd_predict(const PredictArgs& a) {
     const bool h5_out = ext == ".h5" || ext == ".hdf5";
     if (!a.output.empty() && !h5_out && ext != ".csv")
       throw UserError("-o " + a.output + ": the predictions file must end in .csv, .h5 or .hdf5");
-    if (!a.output.empty()) prepare_output(a.output);
+    if (!a.output.empty()) {
+      try {
+        prepare_output(a.output);
+      } catch (const std::runtime_error& ex) {
+        throw UserError(ex.what());  // an output path the user can fix, as for train
+      }
+    }
 
     const RunFile run = read_run_file(a.run);
     const DataBundle fitted = read_fitted_data(run);

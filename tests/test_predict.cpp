@@ -5,6 +5,7 @@
 // input is one line and exit 2, and writes nothing.
 #define BOOST_TEST_MODULE predict
 #include <fstream>
+#include <functional>
 
 #include "analysis_testing.hpp"
 
@@ -237,7 +238,56 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_writes_nothing) {
       {"labels must be 0 or 1 for binary_cross_entropy; example 0 has 7"});
   expect_bad(testing::mindset("predict " + flower + " -o " + quote((dir / "p.txt").string())),
              {"must end in .csv, .h5 or .hdf5"});
+  expect_bad(testing::mindset("predict " + flower + " -o " + quote(dir.path.string() + "/")),
+             {"must end in .csv, .h5 or .hdf5"});
+  fs::create_directories(dir / "folder.csv");
+  expect_bad(testing::mindset("predict " + flower + " -o " + quote((dir / "folder.csv").string())), {"is a folder"});
+  const fs::path file = dir.write("file", "x");
+  expect_bad(testing::mindset("predict " + flower + " -o " + quote((file / "p.csv").string())),
+             {"cannot create the output folder"});
   auto none = testing::mindset("predict");
   BOOST_TEST(none.exit_code == 2);
   BOOST_TEST(contains(none.err, "run is required"), none.err);
+}
+
+BOOST_AUTO_TEST_CASE(damaged_results_files) {
+  // Files whose parts do not fit together: one line naming the file and the part.
+  testing::TempDir dir;
+  auto damaged = [&](const std::string& name, const std::function<void(hid_t)>& edit) {
+    const fs::path p = dir / name;
+    fs::copy_file(runs().flower, p);
+    h5::Handle f = h5::open_file(p.string(), true);
+    edit(f.id());
+    return p;
+  };
+  const std::string config = h5::get_attr_string(h5::open_file(runs().flower.string()).id(), "config");
+  auto with_config = [&](const std::string& from, const std::string& to) {
+    return [=](hid_t f) {
+      std::string c = config;
+      BOOST_REQUIRE(c.find(from) != std::string::npos);
+      c.replace(c.find(from), from.size(), to);
+      h5::set_attr(f, "config", c);
+    };
+  };
+  auto p = damaged("wider.h5", with_config("units: 4", "units: 5"));
+  expect_bad(predict(p, ""), {"wider.h5: /model/layer_1/W has shape (4, 2), the config's network needs (5, 2)"});
+  p = damaged("zero.h5", with_config("units: 4", "units: 0"));
+  expect_bad(predict(p, ""), {"zero.h5 (config):", "model.layers[0].units: must be >= 1"});  // its own data: the config fails
+  expect_bad(predict(p, "--data '{type: flower}'"),
+             {"zero.h5: this mindset cannot rebuild the run's model: model.layers[0].units: must be >= 1"});
+  p = damaged("yaml.h5", [](hid_t f) { h5::set_attr(f, "config", std::string("model: [unclosed")); });
+  expect_bad(predict(p, ""), {"yaml.h5: its stored config is not valid YAML"});
+  p = damaged("noW.h5", [](hid_t f) { H5Ldelete(f, "model/layer_2/W", H5P_DEFAULT); });
+  expect_bad(predict(p, ""), {"noW.h5: /model/layer_2/W is missing"});
+  p = damaged("noconfig.h5", [](hid_t f) { H5Adelete(f, "config"); });
+  expect_bad(predict(p, ""), {"noconfig.h5: not a complete results file: no 'config' attribute"});
+  expect_bad(testing::mindset("inspect " + quote(p.string())), {"noconfig.h5: not a complete results file"});
+  p = damaged("nomodel.h5", [](hid_t f) { H5Ldelete(f, "model", H5P_DEFAULT); });
+  expect_bad(predict(p, ""), {"nomodel.h5: not a complete results file: no /model group"});
+  p = damaged("std.h5", [](hid_t f) {
+    h5::Handle g = h5::create_group(f, "data/preprocess/step_1");
+    h5::set_attr(g.id(), "type", std::string("standardize"));
+    h5::set_attr(g.id(), "config", std::string("standardize"));
+  });
+  expect_bad(predict(p, ""), {"std.h5: cannot read its data transforms"});
 }
