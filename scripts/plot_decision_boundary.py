@@ -51,23 +51,32 @@ def make_figure(run, mindset, resolution=200):
     plt = mr.pyplot()
     points, (fx, fy), mx, my, grid = predictions(run, mindset, resolution)
     fig, ax = plt.subplots(figsize=(6.5, 5.2), dpi=100)
+    from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
     probs = [c for c in grid.columns if c == "prob" or c.startswith("prob_")]
     if probs == ["prob"]:  # binary: P(class 1) shaded, the 0.5 contour drawn
         z = grid["prob"].to_numpy().reshape(mx.shape)
         cs = ax.contourf(mx, my, z, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.55)
         ax.contour(mx, my, z, levels=[0.5], colors="k", linewidths=1.2)
         fig.colorbar(cs, ax=ax).set_label("P(class 1)")
-    else:  # several classes (or a regression): the predicted value's regions
+        cmap, norm = plt.get_cmap("RdBu_r"), Normalize(0, 1)
+    elif probs:  # several classes: each class's region in its colour, the points in theirs
+        k = len(probs)
+        cmap = ListedColormap(plt.get_cmap("tab10").colors[:k] if k <= 10 else plt.get_cmap("tab20").colors[:k])
+        norm = BoundaryNorm(np.arange(-0.5, k + 0.5), k)
         z = grid["prediction"].to_numpy().reshape(mx.shape)
-        ax.contourf(mx, my, z, levels=np.arange(z.min() - 0.5, z.max() + 1.5), cmap="tab10", alpha=0.4)
+        ax.contourf(mx, my, z, levels=np.arange(-0.5, k + 0.5), cmap=cmap, norm=norm, alpha=0.35)
+    else:  # a regression: the predicted value
+        z = grid["prediction"].to_numpy().reshape(mx.shape)
+        cmap = plt.get_cmap("viridis")
+        cs = ax.contourf(mx, my, z, levels=15, cmap=cmap, alpha=0.6)
+        norm = cs.norm
+        fig.colorbar(cs, ax=ax).set_label("prediction")
     markers = {"train": ("o", "training"), "test": ("^", "test")}
     for split, p in points.items():
         marker, name = markers[split]
         colour = p["label"] if "label" in p else p["prediction"]
-        ax.scatter(p[fx], p[fy], c=colour, cmap="RdBu_r" if probs == ["prob"] else "tab10", marker=marker,
-                   vmin=0, vmax=1 if probs == ["prob"] else 9,
-                   s=18 if split == "train" else 34, edgecolors="k", linewidths=0.4,
-                   label="%s examples (%d)" % (name, len(p)))
+        ax.scatter(p[fx], p[fy], c=colour, cmap=cmap, norm=norm, marker=marker, s=18 if split == "train" else 34,
+                   edgecolors="k", linewidths=0.4, label="%s examples (%d)" % (name, len(p)))
     acc = ", ".join("%s accuracy %.3f" % (s, run.metrics[s + "_accuracy"]) for s in ("train", "test", "validation")
                     if s + "_accuracy" in run.metrics)
     ax.set_title("%s: %s (%s)%s" % (run.name, run.architecture(), run.activations(), "\n" + acc if acc else ""),

@@ -139,6 +139,17 @@ BOOST_AUTO_TEST_CASE(decision_regions) {
   auto r = run_script("plot_decision_boundary.py", quote(fx().flower.string()) + " --resolution 60 -o " + quote((out / "b.png").string()));
   BOOST_TEST(r.exit_code == 0, r.err);
   expect_png(out / "b.png");
+  // Three classes (softmax): each class's region.
+  std::ostringstream three;
+  three << "a,b,label\n";
+  for (int i = 0; i < 60; ++i) three << std::cos(i * 2.1) + (i % 3) * 2 << "," << std::sin(i * 1.7) + (i % 3 == 2) * 2 << "," << i % 3 << "\n";
+  const fs::path softmax = train(out, "three", "data: {train: {type: csv, path: " + out.write("three.csv", three.str()).string() +
+                                                   ", label: label}}\nmodel: {layers: [{units: 5, activation: tanh}, "
+                                                   "{units: 3, activation: softmax}]}\nloss: categorical_cross_entropy\n"
+                                                   "training: {learning_rate: 0.5, iterations: 100}\n");
+  auto s = run_script("plot_decision_boundary.py", quote(softmax.string()) + " --resolution 40 -o " + quote((out / "s.png").string()));
+  BOOST_TEST(s.exit_code == 0, s.err);
+  expect_png(out / "s.png");
   expect_script_error(run_script("plot_decision_boundary.py", quote(fx().table.string()) + " -o " + quote((out / "t.png").string())),
                       "plot_decision_boundary.py", {"the network takes 5 features; decision regions need 2-D data"},
                       out / "t.png");
