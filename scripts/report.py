@@ -162,7 +162,7 @@ def sweep_report(path, mindset, metric, top):
     rows = []
     for rank, (_, r) in enumerate(shown.iterrows(), 1):
         rows.append([str(rank), esc(r["run_id"])] + [esc(fmt(r[k])) for k in sweep.keys] + [status_html(r["status"])] +
-                    [fmt(r[m]) for m in metrics] + [fmt(r.get("wall_seconds", float("nan")))])
+                    [fmt(r[m]) for m in metrics] + ["%.3g" % r.get("wall_seconds", float("nan"))])
     best = 0 if len(shown) and not math.isnan(float(shown.iloc[0][metric])) else None
     numeric = set(range(2 + len(sweep.keys) + 1, len(header)))
     parts.append("<h2>Best runs by %s (%s first)</h2>" % (esc(metric), "lowest" if lower else "highest"))
