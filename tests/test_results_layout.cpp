@@ -131,3 +131,23 @@ BOOST_AUTO_TEST_CASE(h5dump_shows_the_scales_and_notes) {
                         "updates done when the metrics were measured"})
     BOOST_TEST(d.out.find(s) != std::string::npos, "h5dump -A lacks " << s);
 }
+
+BOOST_AUTO_TEST_CASE(sweep_summaries_open_in_xarray_indexed_by_run_id) {
+  testing::TempDir dir;
+  dir.write("base.yaml", kConfig);
+  const fs::path s = dir.write("s.yaml", "experiment: base.yaml\ngrid: {training.learning_rate: [0.1, 0.5], "
+                                         "model.layers[0].units: [2, 3]}\n");
+  auto r = testing::mindset("sweep " + quote(s.string()) + " -o " + quote((dir / "sw").string()) + " -q --jobs 2");
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto py = testing::run(testing::python() + " -c " + quote(
+      "import sys, xarray as xr, pandas as pd\n"
+      "d = xr.open_dataset(sys.argv[1] + '/summary.h5', group='summary', engine='h5netcdf')\n"
+      "t = pd.read_csv(sys.argv[1] + '/summary.csv', float_precision='round_trip', keep_default_na=False)\n"
+      "assert list(d.coords) == ['run_id'] and list(d['run_id'].values) == list(t['run_id']), d\n"
+      "for c in t.columns[1:]:\n"
+      "    assert d[c].dims == ('run_id',), c\n"
+      "assert list(d['model.layers[0].units'].values) == [2, 3, 2, 3]\n"
+      "assert (d['test_accuracy'].values == t['test_accuracy'].values).all()\n"
+      "print('summary: ok')\n") + " " + quote((dir / "sw").string()));
+  BOOST_TEST(py.exit_code == 0, py.out << py.err);
+}
