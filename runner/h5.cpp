@@ -158,6 +158,33 @@ bool exists(hid_t loc, const std::string& path) {
   }
 }
 
+namespace {
+void walk_datasets(hid_t loc, const std::string& prefix, std::vector<std::string>& out, std::size_t limit, int depth) {
+  H5G_info_t info;
+  if (depth < 0 || H5Gget_info(loc, &info) < 0) return;
+  for (hsize_t i = 0; i < info.nlinks && out.size() < limit; ++i) {
+    char name[1024];
+    if (H5Lget_name_by_idx(loc, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
+    H5O_info_t oinfo;
+    if (H5Oget_info_by_name(loc, name, &oinfo, H5P_DEFAULT) < 0) continue;
+    std::string full = prefix.empty() ? name : prefix + "/" + name;
+    if (oinfo.type == H5O_TYPE_DATASET) out.push_back(full);
+    if (oinfo.type == H5O_TYPE_GROUP) {
+      hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
+      if (g < 0) continue;
+      Handle group(g, H5Gclose);
+      walk_datasets(group.id(), full, out, limit, depth - 1);
+    }
+  }
+}
+}  // namespace
+
+std::vector<std::string> list_datasets(hid_t loc, std::size_t limit, int max_depth) {
+  std::vector<std::string> out;
+  walk_datasets(loc, "", out, limit, max_depth);
+  return out;
+}
+
 std::vector<std::uint64_t> shape(hid_t dataset) {
   Handle space(check(H5Dget_space(dataset), "get a dataspace"), H5Sclose);
   int rank = H5Sget_simple_extent_ndims(space.id());
@@ -301,6 +328,48 @@ std::string get_attr_string(hid_t obj, const std::string& name) {
   check(H5Aread(a.id(), type.id(), &s[0]), "read attribute " + name, 0);
   s.erase(s.find_last_not_of('\0') + 1);
   return s;
+}
+
+std::vector<std::string> get_attr_strings(hid_t obj, const std::string& name) {
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+  Handle type(H5Aget_type(a.id()), H5Tclose);
+  if (H5Tget_class(type.id()) != H5T_STRING) throw H5Error("attribute " + name + " is not a string");
+  if (H5Tis_variable_str(type.id()) <= 0) return {get_attr_string(obj, name)};
+  Handle space(check(H5Aget_space(a.id()), "get a dataspace"), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  std::vector<std::string> out;
+  if (n <= 0) return out;
+  Handle mem = string_type();
+  std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+  check(H5Aread(a.id(), mem.id(), ptrs.data()), "read attribute " + name, 0);
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  H5Dvlen_reclaim(mem.id(), space.id(), H5P_DEFAULT, ptrs.data());
+  return out;
+}
+
+void make_scale(hid_t loc, const std::string& scale, const std::string& scale_name) {
+  Handle ds = open_dataset(loc, scale);
+  check(H5DSset_scale(ds.id(), scale_name.c_str()), "make " + scale + " a dimension scale", 0);
+}
+
+void attach_scale(hid_t loc, const std::string& dataset, const std::string& scale, unsigned dim) {
+  Handle d = open_dataset(loc, dataset);
+  Handle s = open_dataset(loc, scale);
+  check(H5DSattach_scale(d.id(), s.id(), dim), "attach the scale " + scale + " to " + dataset, 0);
+}
+
+std::string attached_scale(hid_t loc, const std::string& dataset, unsigned dim) {
+  Handle d = open_dataset(loc, dataset);
+  std::string found;
+  auto visit = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+    char name[256] = {0};
+    if (H5DSget_scale_name(scale, name, sizeof name) < 0) return -1;
+    *static_cast<std::string*>(out) = name;
+    return 1;  // the first scale is enough
+  };
+  if (H5DSget_num_scales(d.id(), dim) <= 0) return "";
+  if (H5DSiterate_scales(d.id(), dim, nullptr, visit, &found) < 0) return "";
+  return found;
 }
 
 }  // namespace mindset::h5

@@ -58,6 +58,9 @@ Handle create_group(hid_t loc, const std::string& name);
 Handle open_dataset(hid_t loc, const std::string& name);
 bool exists(hid_t loc, const std::string& path);  // every component of a/b/c
 std::vector<std::uint64_t> shape(hid_t dataset);
+// Paths of the datasets under a group, recursively ("a/b/x"), in name order; at most `limit`
+// of them and `max_depth` groups deep (a hostile file cannot make the walk endless).
+std::vector<std::string> list_datasets(hid_t loc, std::size_t limit = static_cast<std::size_t>(-1), int max_depth = 32);
 
 // Writes. Datasets are contiguous; strings are variable-length UTF-8.
 void write_matrix(hid_t loc, const std::string& name, const double* data, std::size_t rows, std::size_t cols);
@@ -76,6 +79,15 @@ std::vector<double> read_doubles(hid_t dataset);  // any integer or float type, 
 std::vector<std::string> read_strings(hid_t dataset);  // fixed or variable length
 double read_scalar(hid_t loc, const std::string& name);
 std::string get_attr_string(hid_t obj, const std::string& name);
+std::vector<std::string> get_attr_strings(hid_t obj, const std::string& name);  // a string array (or one string)
 bool has_attr(hid_t obj, const std::string& name);
+
+// Dimension scales (H5DS, hdf5_hl): `scale` (a 1-D dataset in `loc`) becomes the scale named
+// `scale_name`, and is attached as dimension `dim` of `dataset`. netCDF-4 readers (xarray with
+// h5netcdf, netCDF4) then see the scale as a coordinate and the dataset indexed by it.
+void make_scale(hid_t loc, const std::string& scale, const std::string& scale_name);
+void attach_scale(hid_t loc, const std::string& dataset, const std::string& scale, unsigned dim = 0);
+// The name of the scale attached to dimension `dim` of `dataset` ("" when none).
+std::string attached_scale(hid_t loc, const std::string& dataset, unsigned dim = 0);
 
 }  // namespace mindset::h5
