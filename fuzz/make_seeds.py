@@ -6,8 +6,9 @@ each target's input format). Run from anywhere with Debian's python3 (h5py, nump
 
 Seeds: every experiment and sweep file in configs/ (with and without overrides), the configs and
 sweep files of the tests, small CSV tables with source options, and small HDF5 files of every
-layout and type the hdf5 source reads. Deterministic: rerunning rewrites the same files (the HDF5
-ones with track_times off)."""
+layout and type the hdf5 source reads, and results files and a sweep summary written by
+build/bin/mindset. Deterministic but for the results seeds' timestamps: rerunning rewrites the same
+files (the HDF5 ones with track_times off)."""
 import os
 import pathlib
 
@@ -176,4 +177,50 @@ files = {
 for name, (options, data) in files.items():
     put("hdf5", name, options.encode() + b"\n" + data)
 
+
+# ---- results: results files and a sweep's summary.h5, written by mindset itself -------------
+# (needs the mindset binary: $MINDSET or build/bin/mindset; these seeds hold timestamps, so a
+# rerun rewrites them with other bytes)
+def results_seeds():
+    import shutil
+    import subprocess
+    import tempfile
+    mindset = os.environ.get("MINDSET", str(root / "build" / "bin" / "mindset"))
+    if not os.access(mindset, os.X_OK):
+        print("no mindset binary at", mindset, "(build first, or set MINDSET=): results seeds not written")
+        return
+    short = "training: {learning_rate: 0.1, iterations: 4, record_every: 2}\n"
+    runs = {
+        "logistic": "data: {train: {type: flower, examples: 20}, test_fraction: 0.25}\n"
+                    "model: {layers: [{units: 1, activation: sigmoid}]}\n" + short,
+        "float32_standardize": "dtype: float32\ndata: {train: {type: moons, examples: 20}, preprocess: [standardize]}\n"
+                               "model: {layers: [{units: 3, activation: tanh}, {units: 1, activation: sigmoid}]}\n" + short,
+        "softmax_dropout": "data: {train: {type: blobs, examples: 30}, preprocess: [minmax]}\n"
+                           "model: {layers: [{units: 4, activation: relu}, {type: dropout, rate: 0.2},"
+                           " {units: 2, activation: softmax}]}\nloss: categorical_cross_entropy\n" + short,
+        "regression": "data: {train: {type: gaussian_quantiles, examples: 20}}\n"
+                      "model: {layers: [{units: 1, activation: linear}]}\nloss: mse\n" + short,
+        "table": "data: {train: {type: csv, path: people.csv, label: paid, positive: 'yes', ignore: [id, name],"
+                 " categorical: [sex, city], missing: {age: median, city: most_frequent}}}\n"
+                 "model: {layers: [{units: 1, activation: sigmoid}]}\n" + short,
+        "classes": "data: {train: {type: hdf5, path: images.h5, features: train_set_x, labels: train_set_y,"
+                   " classes: list_classes}, preprocess: [{type: scale, by: 255}]}\n"
+                   "model: {layers: [{units: 1, activation: sigmoid}]}\n" + short,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        t = pathlib.Path(tmp)
+        (t / "people.csv").write_text(people)
+        (t / "images.h5").write_bytes(h5file(images))
+        for name, text in runs.items():
+            (t / f"{name}.yaml").write_text(f"name: {name}\nseed: 1\n" + text)
+            subprocess.run([mindset, "train", str(t / f"{name}.yaml"), "-o", str(t / f"{name}.h5"), "--quiet"],
+                           check=True)
+            put("results", name, (t / f"{name}.h5").read_bytes())
+        (t / "sweep.yaml").write_text("name: lr\nexperiment: logistic.yaml\ngrid: {training.learning_rate: [0.1, 1]}\n")
+        subprocess.run([mindset, "sweep", str(t / "sweep.yaml"), "-o", str(t / "lr"), "--jobs", "1", "--quiet"], check=True)
+        put("results", "sweep_summary", (t / "lr" / "summary.h5").read_bytes())
+        shutil.rmtree(t / "lr")
+
+
+results_seeds()
 print("seeds written under", os.path.relpath(corpus))

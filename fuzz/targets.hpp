@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,19 @@ int hdf5(const std::uint8_t* data, std::size_t size);
 // Input: a sweep file (YAML), then optionally "#overrides" and overrides. plan_sweep in a folder
 // holding base.yaml, planar_tanh.yaml and logistic_regression.yaml (small flower experiments).
 int sweep(const std::uint8_t* data, std::size_t size);
+
+// Input: an HDF5 file, read as a results file (`mindset inspect`, `predict`'s reading of the
+// network and data transforms) and as a sweep's summary.h5 (`mindset inspect DIR`). libhdf5's
+// crashes and hangs are handled as in hdf5().
+int results(const std::uint8_t* data, std::size_t size);
+
+// Whether `step`, run in a child process, crashes inside libhdf5 (its stack holds a libhdf5
+// frame), or is still inside libhdf5 after kHangSeconds. A crash elsewhere is not one: the caller
+// reproduces it in process, for the sanitizer.
+constexpr unsigned kHangSeconds = 5;
+bool fails_in_libhdf5(const std::function<void()>& step);
+// False when MINDSET_FUZZ_PRESCREEN=0 (scripts/fuzz.sh's fork mode: crashes are triaged after).
+bool prescreen_enabled();
 
 // Splits "text\n#overrides\nline\nline" into the text and the lines.
 void split_overrides(const std::string& input, std::string& text, std::vector<std::string>& overrides);

@@ -50,10 +50,10 @@ class Hdf5Source : public DataSource {
     std::vector<Diagnostic> errors;
     std::string failure;
     try {
-      run_isolated([&](Channel& out) { send(out); }, [&](Channel& in) { receive(in, d, errors, failure); });
+      run_isolated([&](Channel& out) { send(out); }, [&](Channel& in) { receive(in, d, errors, failure); },
+                   read_timeout(path));
     } catch (const ChildCrashed& c) {
-      fail("path", "reading " + path + " crashed the HDF5 library (the reading process " + c.what() +
-                       "); the file is damaged, or not an HDF5 file this library can read");
+      fail("path", "reading " + path + " " + hdf5_failure(c) + "; the file is damaged, or not an HDF5 file this library can read");
     }
     if (!errors.empty()) throw UserError(errors);
     if (!failure.empty()) fail("path", "cannot read " + path + ": " + failure);

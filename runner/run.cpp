@@ -11,6 +11,7 @@
 #include "checkpoint.hpp"
 #include "dataset.hpp"
 #include "h5.hpp"
+#include "isolate.hpp"
 #include "results.hpp"
 #include "signals.hpp"
 #include "trainer.hpp"
@@ -68,6 +69,9 @@ RunSummary run_experiment(const Experiment& e, const std::string& output, const 
   std::error_code ec;
   const bool have_ckpt = fs::exists(ckpt, ec);
   if (opts.resume) {
+    // What a killed run left is read here: first in a child, in case a damaged file crashes libhdf5.
+    if (fs::exists(output, ec)) screen_file(output, [&] { finished_run(e, output); });
+    if (have_ckpt) screen_file(ckpt, [&] { checkpoint_mismatch(ckpt, e), read_checkpoint(ckpt); });
     if (auto done = finished_run(e, output)) {
       if (have_ckpt) fs::remove(ckpt, ec);  // left by a run killed after writing its results
       return *done;

@@ -6,6 +6,7 @@
 
 #include "encoding.hpp"
 #include "h5.hpp"
+#include "isolate.hpp"
 #include "preprocess.hpp"
 #include "results.hpp"
 #include "schema.hpp"
@@ -85,17 +86,10 @@ const double* RunFile::metric(const std::string& name) const {
   return nullptr;
 }
 
-bool looks_like_run_file(const std::string& path) {
-  if (!fs::is_regular_file(path) || H5Fis_hdf5(path.c_str()) <= 0) return false;
-  try {
-    h5::Handle f = h5::open_file(path);
-    return h5::has_attr(f.id(), "format_version");
-  } catch (const h5::H5Error&) {
-    return false;
-  }
-}
+namespace {
 
-RunFile read_run_file(const std::string& path) {
+// The root attributes, /model's layout and /metrics, read here (see read_run_file).
+RunFile read_here(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) bad(path, "no such file");
   if (fs::is_directory(path, ec)) bad(path, "is a folder, not a results file");
@@ -183,6 +177,8 @@ RunFile read_run_file(const std::string& path) {
   return r;
 }
 
+}  // namespace
+
 ConfigNode run_loss_config(const RunFile& run) { return validated(run, "loss"); }
 
 template <class T>
@@ -236,6 +232,41 @@ DataBundle read_fitted_data(const RunFile& run) {
     bad(run.path, "its encoding gives " + std::to_string(b.encoding->features()) + " features, its network takes " +
                       std::to_string(run.input_size));
   return b;
+}
+
+namespace {
+
+bool looks_here(const std::string& path) {
+  if (H5Fis_hdf5(path.c_str()) <= 0) return false;
+  try {
+    h5::Handle f = h5::open_file(path);
+    return h5::has_attr(f.id(), "format_version");
+  } catch (const h5::H5Error&) {
+    return false;
+  }
+}
+
+// Every read inspect and predict make of a results file, for screen_file: a file that crashes
+// libhdf5 must do so in the child, not here.
+void read_everything(const std::string& path) {
+  if (!looks_here(path)) return;
+  RunFile r = read_here(path);
+  load_network<double>(r, 1);
+  read_fitted_data(r);
+}
+
+}  // namespace
+
+RunFile read_run_file(const std::string& path) {
+  screen_file(path, [&] { read_everything(path); });
+  return read_here(path);
+}
+
+bool looks_like_run_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return false;
+  screen_file(path, [&] { read_everything(path); });
+  return looks_here(path);
 }
 
 }  // namespace mindset

@@ -2,7 +2,7 @@
 # Fuzz mindset's input readers with libFuzzer (clang, ASan + UBSan).
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 #   SECONDS  how long to run each target (default 60)
-#   TARGET   config, csv, hdf5, sweep (default: all four, one after the other)
+#   TARGET   config, csv, hdf5, sweep, results (default: all five, one after the other)
 # Builds the targets into build-fuzz/ (or $MINDSET_FUZZ_BUILD_DIR) and runs each on its seed corpus
 # fuzz/corpus/<target>/ plus the inputs it found before (build-fuzz/corpus/<target>/, not
 # committed). A crash, leak, sanitizer report, timeout or out-of-memory is saved under
@@ -17,7 +17,7 @@ cd "$root"
 seconds="${1:-60}"
 [ $# -gt 0 ] && shift
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, found '$seconds'" >&2; exit 2 ;; esac
-all=(config csv hdf5 sweep)
+all=(config csv hdf5 sweep results)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 for t in "${targets[@]}"; do
@@ -37,6 +37,8 @@ build="${MINDSET_FUZZ_BUILD_DIR:-build-fuzz}"
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DMINDSET_FUZZ=ON -DMINDSET_BUILD_TESTS=OFF \
     -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_C_COMPILER="$cc" >/dev/null
+else
+  cmake -S . -B "$build" >/dev/null  # new targets: make does not know them before this
 fi
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target "${targets[@]/#/fuzz_}" -- --no-print-directory >/dev/null
 
@@ -53,10 +55,13 @@ for t in "${targets[@]}"; do
   log="$build/logs/$t.log"
   extra=()
   [ -f "fuzz/dict/$t.dict" ] && extra+=(-dict="fuzz/dict/$t.dict")
-  if [ "$t" = hdf5 ]; then
-    # libhdf5 1.10 crashes on some damaged files (mindset contains that: it reads HDF5 data in a
-    # child process). Fuzz at full speed in process, keep going after crashes, then triage them.
-    extra+=(-fork=1 -ignore_crashes=1 -ignore_ooms=0 -ignore_timeouts=0)
+  # The HDF5 targets (hdf5: data files; results: results files and sweep summaries).
+  h5=0; case "$t" in hdf5|results) h5=1 ;; esac
+  if [ $h5 = 1 ]; then
+    # libhdf5 1.10 crashes, or loops forever, on some damaged files (mindset contains that: it reads
+    # HDF5 input in a child process it kills after a while). Fuzz at full speed in process, keep
+    # going after crashes and timeouts, then triage them.
+    extra+=(-fork=1 -ignore_crashes=1 -ignore_ooms=0 -ignore_timeouts=1)
     export MINDSET_FUZZ_PRESCREEN=0
   fi
   before="$(failures "$t")"
@@ -70,14 +75,14 @@ for t in "${targets[@]}"; do
   set -e
   unset MINDSET_FUZZ_PRESCREEN
   contained=0
-  if [ "$t" = hdf5 ]; then
-    # A saved crash passes when replayed with the prescreen on only if it is libhdf5's and
-    # mindset turns it into an error message; those move to $build/libhdf5-crashes/.
-    mkdir -p "$build/libhdf5-crashes" "$build/triage"
-    for f in "$build/crashes/$t"/crash-*; do
+  if [ $h5 = 1 ]; then
+    # A saved crash or timeout passes when replayed with the prescreen on only if it is libhdf5's
+    # and mindset turns it into an error message; those move to $build/libhdf5-crashes/<target>/.
+    mkdir -p "$build/libhdf5-crashes/$t" "$build/triage"
+    for f in "$build/crashes/$t"/crash-* "$build/crashes/$t"/timeout-*; do
       [ -e "$f" ] || continue
       if "$build/bin/fuzz_$t" -artifact_prefix="$build/triage/" "$f" >"$build/logs/triage.log" 2>&1; then
-        mv "$f" "$build/libhdf5-crashes/"; contained=$((contained + 1))
+        mv "$f" "$build/libhdf5-crashes/$t/"; contained=$((contained + 1))
       fi
     done
     # Ignored crashes make libFuzzer's exit code non-zero: what decides is what is left.
@@ -88,7 +93,7 @@ for t in "${targets[@]}"; do
     runs="$(grep -oE 'stat::number_of_executed_units: *[0-9]+|^#[0-9]+' "$log" | grep -oE '[0-9]+$' | sort -n | tail -1)"
     cov="$(grep -oE 'cov: [0-9]+' "$log" | grep -oE '[0-9]+' | sort -n | tail -1)"
     note=""
-    [ $contained -gt 0 ] && note="; $contained libhdf5 crash(es) on damaged files, contained (in $build/libhdf5-crashes/)"
+    [ $contained -gt 0 ] && note="; $contained libhdf5 crash(es) or hang(s) on damaged files, contained (in $build/libhdf5-crashes/$t/)"
     echo "fuzz $t: ok (${seconds}s, ${runs:-?} inputs, coverage ${cov:-?} edges$note)"
   else
     status=1

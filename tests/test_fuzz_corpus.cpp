@@ -48,6 +48,7 @@ BOOST_AUTO_TEST_CASE(config_inputs) { BOOST_TEST(replay("config", mindset_fuzz::
 BOOST_AUTO_TEST_CASE(csv_inputs) { BOOST_TEST(replay("csv", mindset_fuzz::csv) >= 5u); }
 BOOST_AUTO_TEST_CASE(hdf5_inputs) { BOOST_TEST(replay("hdf5", mindset_fuzz::hdf5) >= 5u); }
 BOOST_AUTO_TEST_CASE(sweep_inputs) { BOOST_TEST(replay("sweep", mindset_fuzz::sweep) >= 5u); }
+BOOST_AUTO_TEST_CASE(results_inputs) { BOOST_TEST(replay("results", mindset_fuzz::results) >= 7u); }
 
 BOOST_AUTO_TEST_CASE(override_lines_are_split_off) {
   std::string text;
