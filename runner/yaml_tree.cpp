@@ -280,13 +280,17 @@ bool needs_quotes(const ConfigNode& n) {
          c == '.';
 }
 
+// yaml-cpp writes a carriage return plain, where a reader takes it for a line break (found by
+// fuzzing, fuzz/regressions/config/carriage_return_in_a_plain_scalar): quoted, it stays "\r".
+bool has_cr(const std::string& s) { return s.find('\r') != std::string::npos; }
+
 void emit(YAML::Emitter& out, const ConfigNode& n) {
   switch (n.type()) {
     case ConfigNode::Type::Null:
       out << YAML::Null;
       break;
     case ConfigNode::Type::Scalar:
-      if (needs_quotes(n)) out << YAML::DoubleQuoted << n.text();
+      if (needs_quotes(n) || has_cr(n.text())) out << YAML::DoubleQuoted << n.text();
       else out << n.text();
       break;
     case ConfigNode::Type::Sequence:
@@ -300,7 +304,9 @@ void emit(YAML::Emitter& out, const ConfigNode& n) {
         // YAML caps implicit keys at 1024 characters (escapes included): longer ones, and any
         // that might grow past it when escaped, are written as explicit keys ("? key").
         if (e.first.size() > 100) out << YAML::LongKey;
-        out << YAML::Key << e.first << YAML::Value;
+        out << YAML::Key;
+        if (has_cr(e.first)) out << YAML::DoubleQuoted;
+        out << e.first << YAML::Value;
         emit(out, e.second);
       }
       out << YAML::EndMap;

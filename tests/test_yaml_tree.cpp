@@ -97,6 +97,23 @@ BOOST_AUTO_TEST_CASE(text_must_be_utf8_and_long_keys_round_trip) {
   BOOST_TEST(back.find(escaped) != nullptr);
 }
 
+// Found by fuzzing (fuzz/regressions/config/carriage_return_in_a_plain_scalar): a value or key
+// holding a carriage return (yaml-cpp keeps one in a flow scalar) is written quoted, so that it
+// reads back the same rather than as a line break.
+BOOST_AUTO_TEST_CASE(carriage_returns_round_trip) {
+  auto name = std::make_shared<const std::string>("t.yaml");
+  mindset::ConfigNode parsed = mindset::parse_yaml("data: {type: xo\r, n: 2}\n", name);
+  BOOST_TEST(parsed.at("data").get_string("type") == "xo\r");
+  mindset::ConfigNode tree = mindset::ConfigNode::map();
+  tree.set("k\rk", mindset::ConfigNode::scalar("a\rb"));
+  tree.set("data", parsed.at("data"));
+  const std::string text = mindset::emit_yaml(tree);
+  BOOST_TEST(text == "\"k\\rk\": \"a\\rb\"\ndata:\n  type: \"xo\\r\"\n  n: 2\n");
+  mindset::ConfigNode back = mindset::parse_yaml(text, name);
+  BOOST_TEST(back.get_string("k\rk") == "a\rb");
+  BOOST_TEST(back.at("data").get_string("type") == "xo\r");
+}
+
 BOOST_AUTO_TEST_CASE(indexed_override_paths_as_flow_map_keys) {
   // Not YAML (flow scalars may not hold '['), but how sweep grids are written on one line: read as
   // if the keys were quoted, with every mark where it is in the text.
