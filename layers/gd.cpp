@@ -20,14 +20,18 @@ class GradientDescent : public Optimizer<T> {
   explicit GradientDescent(const ConfigNode&) {}
   static TypeInfo info() { return {"gd", "gradient descent: W := W - learning_rate * dW", spec::map()}; }
   std::string name() const override { return "gd"; }
-  void step(const std::vector<Param<T>>& params, T lr) override {
+  bool update(const std::vector<Param<T>>& params, T lr, bool into_grad) override {
+    bool ok = true;
     for (const auto& p : params) {
-      T* w = p.value->data();
+      const T* w = p.value->data();
+      T* out = this->target(p, into_grad);
       const T* g = p.grad->data();
       const std::size_t n = p.value->size();
-      for (std::size_t i = 0; i < n; ++i) w[i] = w[i] - lr * g[i];
+      for (std::size_t i = 0; i < n; ++i) out[i] = w[i] - lr * g[i];
+      if (into_grad) ok = this->finite(out, n) && ok;
     }
     ++this->steps_;
+    return ok;
   }
 };
 

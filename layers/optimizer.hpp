@@ -5,6 +5,8 @@
 // (Python floats) and then applied in the network's type.
 #pragma once
 
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -21,16 +23,35 @@ class Optimizer {
   virtual std::string name() const = 0;
   // Allocate state for these parameters (called once, after the network is built).
   virtual void setup(const std::vector<Param<T>>& /*params*/) {}
-  // One update of every parameter from its gradient. Never allocates.
-  virtual void step(const std::vector<Param<T>>& params, T learning_rate) = 0;
+  // One update of every parameter from its gradient, in place. Never allocates.
+  void step(const std::vector<Param<T>>& params, T learning_rate) { update(params, learning_rate, false); }
+  // The same update written into each parameter's grad buffer instead (the gradient is
+  // consumed; values are left as they were). Returns whether every new value is finite: the
+  // trainer then swaps values and grads, or keeps the last finite parameters without ever
+  // copying them. Optimiser state (velocities, moments) advances either way.
+  bool step_into_grad(const std::vector<Param<T>>& params, T learning_rate) {
+    return update(params, learning_rate, true);
+  }
   // State for checkpoints: named arrays ("layer_1/W/v"), written through to restore.
   virtual std::vector<std::pair<std::string, xt::xtensor<T, 2>*>> state() { return {}; }
   // The options that define the rule (type, beta, ...), for checkpoints and results attributes.
   virtual ConfigNode attributes() const;
   long long steps() const { return steps_; }
+  // Where parameter p's new values go, and a check of them for the trainer.
+  static T* target(const Param<T>& p, bool into_grad) { return into_grad ? p.grad->data() : p.value->data(); }
+  static bool finite(const T* x, std::size_t n) {
+    bool bad = false;
+    constexpr T big = std::numeric_limits<T>::max();
+    for (std::size_t i = 0; i < n; ++i) bad |= !(std::fabs(x[i]) <= big);  // false for NaN and inf
+    return !bad;
+  }
   void set_steps(long long s) { steps_ = s; }
 
  protected:
+  // The update rule: new values of each parameter to target(p, into_grad). Elementwise, each
+  // element's reads before its write, so the target may alias the value or the gradient.
+  // Returns finite(...) of the new values when into_grad (the in-place step need not check).
+  virtual bool update(const std::vector<Param<T>>& params, T learning_rate, bool into_grad) = 0;
   long long steps_ = 0;
 };
 

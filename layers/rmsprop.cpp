@@ -30,19 +30,23 @@ class RmsProp : public SlotOptimizer<T> {
     return a;
   }
 
-  void step(const std::vector<Param<T>>& params, T lr) override {
+  bool update(const std::vector<Param<T>>& params, T lr, bool into_grad) override {
+    bool ok = true;
     const T beta = static_cast<T>(beta_), one_minus = static_cast<T>(1.0 - beta_), eps = static_cast<T>(epsilon_);
     for (std::size_t k = 0; k < params.size(); ++k) {
-      T* w = params[k].value->data();
+      const T* w = params[k].value->data();
+      T* out = this->target(params[k], into_grad);
       const T* g = params[k].grad->data();
       T* s = this->slot(0, k);
       const std::size_t n = params[k].value->size();
       for (std::size_t i = 0; i < n; ++i) {
         s[i] = beta * s[i] + one_minus * (g[i] * g[i]);
-        w[i] = w[i] - lr * g[i] / (std::sqrt(s[i]) + eps);
+        out[i] = w[i] - lr * g[i] / (std::sqrt(s[i]) + eps);
       }
+      if (into_grad) ok = this->finite(out, n) && ok;
     }
     ++this->steps_;
+    return ok;
   }
 
  private:

@@ -17,10 +17,20 @@ namespace mindset {
 namespace {
 
 template <class T>
+void convert_x(const Dataset& d, Split<T>& s) {
+  s.x_store = xt::xtensor<T, 2>::from_shape(d.x.shape());
+  std::copy(d.x.begin(), d.x.end(), s.x_store.begin());
+  s.x = view_of(s.x_store);
+}
+template <>
+void convert_x(const Dataset& d, Split<double>& s) {
+  s.x = view_of(d.x);  // the data set outlives the trainer: train on its matrix, uncopied
+}
+
+template <class T>
 Split<T> to_split(const Dataset& d, const Loss<T>& loss, std::size_t units) {
   Split<T> s;
-  s.x = xt::xtensor<T, 2>::from_shape(d.x.shape());
-  std::copy(d.x.begin(), d.x.end(), s.x.begin());
+  convert_x(d, s);
   s.y = xt::zeros<T>({units, d.m()});
   loss.encode(d.y.data(), view_of(s.y));
   return s;
@@ -29,22 +39,22 @@ Split<T> to_split(const Dataset& d, const Loss<T>& loss, std::size_t units) {
 // Columns [start, start + len) of a row-major matrix: the matrix itself when that is all of
 // it, otherwise copied into `buf`.
 template <class T>
-CView<T> columns(const xt::xtensor<T, 2>& a, std::size_t start, std::size_t len, Matrix<T>& buf) {
-  const std::size_t rows = a.shape()[0], cols = a.shape()[1];
-  if (start == 0 && len == cols) return view_of(a);
-  buf.reshape(rows, len);
+CView<T> columns(CView<T> a, std::size_t start, std::size_t len, Matrix<T>& buf) {
+  const std::size_t rows = a.rows, cols = a.cols;
+  if (start == 0 && len == cols) return a;
+  buf.resize(rows, len);  // evaluation blocks exist only for splits of more than kEvalBlock examples
   for (std::size_t i = 0; i < rows; ++i)
-    std::copy(a.data() + i * cols + start, a.data() + i * cols + start + len, buf.data() + i * len);
+    std::copy(a.data + i * cols + start, a.data + i * cols + start + len, buf.data() + i * len);
   return buf.view();
 }
 
 // Columns perm[pos], ..., perm[pos + len - 1] of a, gathered into buf (as X[:, perm[k*B:(k+1)*B]]).
 template <class T>
-CView<T> gather(const xt::xtensor<T, 2>& a, const std::size_t* idx, std::size_t len, Matrix<T>& buf) {
-  const std::size_t rows = a.shape()[0], cols = a.shape()[1];
+CView<T> gather(CView<T> a, const std::size_t* idx, std::size_t len, Matrix<T>& buf) {
+  const std::size_t rows = a.rows, cols = a.cols;
   buf.reshape(rows, len);
   for (std::size_t i = 0; i < rows; ++i) {
-    const T* src = a.data() + i * cols;
+    const T* src = a.data + i * cols;
     T* dst = buf.data() + i * len;
     for (std::size_t j = 0; j < len; ++j) dst[j] = src[idx[j]];
   }
@@ -103,8 +113,11 @@ Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOpti
   for (const Split<T>* s : {&train_, test_ ? &*test_ : nullptr, validation_ ? &*validation_ : nullptr})
     if (s) capacity = std::max(capacity, std::min(s->m(), kEvalBlock));
   net_.build(data.train.n(), capacity);
-  x_block_.resize(data.train.n(), std::min(capacity, kEvalBlock));
-  y_block_.resize(units, std::min(capacity, kEvalBlock));
+  // Evaluation blocks (copies of kEvalBlock columns) only when a split is larger than that.
+  if (capacity >= kEvalBlock && std::max({train_.m(), test_ ? test_->m() : 0, validation_ ? validation_->m() : 0}) > kEvalBlock) {
+    x_block_.resize(data.train.n(), kEvalBlock);
+    y_block_.resize(units, kEvalBlock);
+  }
   if (shuffle_) {
     x_batch_.resize(data.train.n(), batch_);
     y_batch_.resize(units, batch_);
@@ -115,7 +128,6 @@ Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOpti
   auto init = make_initializer(model.at("init"));
   net_.initialize(*init, rng_);
   optimizer_->setup(net_.parameters());
-  copy_parameters(backup_);
   if (early_.enabled && early_.restore_best) copy_parameters(best_params_);
   started_at_ = opts_.started_at;
 
@@ -159,6 +171,8 @@ TrainOutcome Trainer<T>::run() {
   out.learning_rate_description = schedule_->describe();
   session_start_ = std::chrono::steady_clock::now();
   progress_->start(it_);
+  const long long first = it_;
+  const auto loop_start = std::chrono::steady_clock::now();
   while (it_ < total_) {
     // The top of an iteration: the state a checkpoint holds.
     if (checkpoint_every_ > 0 && it_ % checkpoint_every_ == 0 && it_ > 0 && it_ != resumed_from_ &&
@@ -176,6 +190,8 @@ TrainOutcome Trainer<T>::run() {
       break;
     }
   }
+  loop_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+  loop_iterations_ = it_ - first;
   finish(out);
   return out;
 }
@@ -184,15 +200,15 @@ template <class T>
 void Trainer<T>::select_batch(CView<T>& x, CView<T>& y, std::size_t& len) {
   const std::size_t m = train_.m();
   if (!shuffle_) {
-    x = view_of(train_.x);
+    x = train_.x;
     y = view_of(train_.y);
     len = m;
     return;
   }
   if (batch_pos_ == 0) rng_.permutation(m, perm_);
   len = std::min(batch_, m - batch_pos_);
-  x = gather(train_.x, perm_.data() + batch_pos_, len, x_batch_);
-  y = gather(train_.y, perm_.data() + batch_pos_, len, y_batch_);
+  x = gather<T>(train_.x, perm_.data() + batch_pos_, len, x_batch_);
+  y = gather<T>(view_of(train_.y), perm_.data() + batch_pos_, len, y_batch_);
 }
 
 template <class T>
@@ -232,10 +248,11 @@ bool Trainer<T>::iterate(TrainOutcome& out) {
 
   net_.backward(x, *loss_, y);
   add_l2_gradient(params, l2_, len);
-  copy_parameters(backup_);
-  optimizer_->step(params, static_cast<T>(lr));
-  if (!parameters_finite()) {
-    load_parameters(backup_);  // keep the last finite parameters
+  // The update goes into the gradient buffers; values and gradients swap only when all of it
+  // is finite, so a diverging update leaves the last finite parameters without a copy.
+  if (optimizer_->step_into_grad(params, static_cast<T>(lr))) {
+    for (const auto& p : params) std::swap(*p.value, *p.grad);
+  } else {
     out.status = "diverged";
     out.diverged_at = it_;
     out.stop_reason = "diverged at iteration " + std::to_string(it_) +
@@ -302,7 +319,7 @@ typename Trainer<T>::Eval Trainer<T>::measure(const Split<T>& s) {
   ForwardMode eval{false, nullptr};
   for (std::size_t start = 0; start < m; start += kEvalBlock) {
     const std::size_t len = std::min(kEvalBlock, m - start);
-    CView<T> x = columns(s.x, start, len, x_block_), y = columns(s.y, start, len, y_block_);
+    CView<T> x = columns<T>(s.x, start, len, x_block_), y = columns<T>(view_of(s.y), start, len, y_block_);
     CView<T> a = net_.forward(x, eval);
     loss_sum += loss_->sum(net_.layer(net_.size() - 1).pre_activation(), a, y);
     metric_sum += loss_->metric_sum(a, y);
@@ -318,18 +335,6 @@ void Trainer<T>::evaluate(long long it) {
   std::optional<double> test;
   if (test_) history_.test_metric.push_back(*(test = measure(*test_).metric));
   progress_->evaluation(it, train, test);
-}
-
-template <class T>
-bool Trainer<T>::parameters_finite() const {
-  bool bad = false;
-  constexpr T big = std::numeric_limits<T>::max();
-  for (const auto& p : net_.parameters()) {
-    const T* w = p.value->data();
-    const std::size_t n = p.value->size();
-    for (std::size_t i = 0; i < n; ++i) bad |= !(std::fabs(w[i]) <= big);  // false for NaN and inf
-  }
-  return !bad;
 }
 
 template <class T>
@@ -368,6 +373,8 @@ void Trainer<T>::finish(TrainOutcome& out) {
   out.resumed_from = resumed_from_;
   out.started_at = started_at_;
   out.prior_seconds = prior_seconds_;
+  out.loop_seconds = loop_seconds_;
+  out.loop_iterations = loop_iterations_;
   out.history = std::move(history_);
   for (std::size_t l = 0; l < net_.size(); ++l) out.layers.push_back(net_.layer(l).attributes());
   for (const auto& p : net_.parameters()) {

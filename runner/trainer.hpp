@@ -61,6 +61,8 @@ struct TrainOutcome {
   long long resumed_from = -1;      // the checkpoint's iteration when resumed
   std::string started_at;           // of the first session, kept across resumes ("" = now)
   double prior_seconds = 0;         // training time of earlier sessions
+  double loop_seconds = 0;          // this session's time in the training loop (no setup or final evaluation)
+  long long loop_iterations = 0;    // iterations that loop did (for time per iteration)
 };
 
 struct TrainOptions {

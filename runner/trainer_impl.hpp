@@ -19,11 +19,13 @@ namespace mindset {
 
 struct Checkpoint;
 
-// Examples and targets of one split, in the network's scalar type.
+// Examples and targets of one split, in the network's scalar type. For float64 x views the
+// data set's own matrix (no copy of X); for float32 it views x_store, the converted copy.
 template <class T>
 struct Split {
-  xt::xtensor<T, 2> x, y;
-  std::size_t m() const { return x.shape()[1]; }
+  CView<T> x;
+  xt::xtensor<T, 2> x_store, y;
+  std::size_t m() const { return x.cols; }
 };
 
 // training.early_stopping, resolved.
@@ -56,7 +58,6 @@ class Trainer {
   bool end_epoch(TrainOutcome& out);  // false when early stopping ends the run
   Eval measure(const Split<T>& s);
   void evaluate(long long it);
-  bool parameters_finite() const;
   void copy_parameters(std::vector<xt::xtensor<T, 2>>& to) const;
   void load_parameters(const std::vector<xt::xtensor<T, 2>>& from);
   void reserve_history();
@@ -79,7 +80,6 @@ class Trainer {
   std::optional<Split<T>> test_, validation_;
   Matrix<T> x_block_, y_block_;  // evaluation blocks
   Matrix<T> x_batch_, y_batch_;  // the current mini-batch, gathered from the permutation
-  std::vector<xt::xtensor<T, 2>> backup_;  // parameters before the update, for divergence
   std::unique_ptr<ProgressReporter> progress_;
 
   // Settings.
@@ -106,6 +106,8 @@ class Trainer {
   double prior_seconds_ = 0;
   long long resumed_from_ = -1;
   std::chrono::steady_clock::time_point session_start_;
+  double loop_seconds_ = 0;        // this session's time in the loop (benchmarks)
+  long long loop_iterations_ = 0;
   bool checkpoint_warned_ = false;
 };
 
