@@ -1,0 +1,24 @@
+// The portable build of the kernels: the same elementwise code (hence the same bits) for any
+// CPU; matrix products are left to BLAS.
+#include "simd_kernels.hpp"
+
+namespace {
+template <class T>
+bool no_gemm(bool, bool, std::size_t, std::size_t, std::size_t, T, const T*, std::size_t, const T*, std::size_t, T*,
+             std::size_t) {
+  return false;
+}
+}  // namespace
+
+namespace mindset {
+namespace simd {
+namespace detail {
+
+const Table* generic_table() {
+  static const Table t{"generic", elementwise_ops<double>(&no_gemm<double>), elementwise_ops<float>(&no_gemm<float>)};
+  return &t;
+}
+
+}  // namespace detail
+}  // namespace simd
+}  // namespace mindset
