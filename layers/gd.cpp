@@ -1,5 +1,6 @@
 // Plain gradient descent: W := W - alpha dW.
 #include "optimizer.hpp"
+#include "simd.hpp"
 
 namespace mindset {
 
@@ -20,16 +21,13 @@ class GradientDescent : public Optimizer<T> {
   explicit GradientDescent(const ConfigNode&) {}
   static TypeInfo info() { return {"gd", "gradient descent: W := W - learning_rate * dW", spec::map()}; }
   std::string name() const override { return "gd"; }
+  // out = w - lr * g (simd::update_gd, 8 at a time).
   bool update(const std::vector<Param<T>>& params, T lr, bool into_grad) override {
     bool ok = true;
-    for (const auto& p : params) {
-      const T* w = p.value->data();
-      T* out = this->target(p, into_grad);
-      const T* g = p.grad->data();
-      const std::size_t n = p.value->size();
-      for (std::size_t i = 0; i < n; ++i) out[i] = w[i] - lr * g[i];
-      if (into_grad) ok = this->finite(out, n) && ok;
-    }
+    simd::UpdateScalars<T> c{};
+    c.lr = lr;
+    for (const auto& p : params)
+      ok = simd::update_gd(p.value->data(), p.grad->data(), this->target(p, into_grad), p.value->size(), c) && ok;
     ++this->steps_;
     return ok;
   }

@@ -37,20 +37,15 @@ class Optimizer {
   // The options that define the rule (type, beta, ...), for checkpoints and results attributes.
   virtual ConfigNode attributes() const;
   long long steps() const { return steps_; }
-  // Where parameter p's new values go, and a check of them for the trainer.
+  // Where parameter p's new values go.
   static T* target(const Param<T>& p, bool into_grad) { return into_grad ? p.grad->data() : p.value->data(); }
-  static bool finite(const T* x, std::size_t n) {
-    bool bad = false;
-    constexpr T big = std::numeric_limits<T>::max();
-    for (std::size_t i = 0; i < n; ++i) bad |= !(std::fabs(x[i]) <= big);  // false for NaN and inf
-    return !bad;
-  }
+
   void set_steps(long long s) { steps_ = s; }
 
  protected:
   // The update rule: new values of each parameter to target(p, into_grad). Elementwise, each
   // element's reads before its write, so the target may alias the value or the gradient.
-  // Returns finite(...) of the new values when into_grad (the in-place step need not check).
+  // Returns whether every new value is finite.
   virtual bool update(const std::vector<Param<T>>& params, T learning_rate, bool into_grad) = 0;
   long long steps_ = 0;
 };

@@ -46,40 +46,45 @@ inline void cpu_relax() {
 }
 
 // Workers spin briefly after a job (the next product usually follows within microseconds),
-// then sleep on a condition variable. Chunks are handed out through an atomic counter.
+// then sleep on a condition variable. Chunks are handed out through an atomic counter, and the
+// caller works too: a worker that wakes late (a busy machine) finds the job closed and the
+// chunks done, and nobody waits for it.
 class Pool {
  public:
   explicit Pool(int workers) {
-    for (int i = 0; i < workers; ++i) threads_.emplace_back([this, i] { loop(i); });
+    for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { loop(); });
   }
   int workers() const { return static_cast<int>(threads_.size()); }
 
-  void run(std::size_t n, std::size_t chunk, int helpers, void (*fn)(void*, std::size_t, std::size_t), void* ctx) {
+  void run(std::size_t n, std::size_t chunk, void (*fn)(void*, std::size_t, std::size_t), void* ctx) {
     {
       std::lock_guard<std::mutex> l(mu_);
       n_ = n;
       chunk_ = chunk;
       fn_ = fn;
       ctx_ = ctx;
-      want_.store(helpers, std::memory_order_relaxed);
       next_.store(0, std::memory_order_relaxed);
-      pending_.store(helpers, std::memory_order_relaxed);
+      open_ = true;
       gen_.fetch_add(1, std::memory_order_release);
     }
     cv_.notify_all();
     work();
-    for (int s = 0; pending_.load(std::memory_order_acquire) > 0; ++s) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      open_ = false;  // from here no worker joins this job
+    }
+    for (int s = 0; active_.load(std::memory_order_acquire) > 0; ++s) {
       if (s < kSpin) {
         cpu_relax();
         continue;
       }
       std::unique_lock<std::mutex> l(mu_);
-      done_.wait(l, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+      done_.wait(l, [&] { return active_.load(std::memory_order_acquire) == 0; });
     }
   }
 
  private:
-  static constexpr int kSpin = 20000;
+  static constexpr int kSpin = 4000;  // pause instructions: some tens of microseconds
 
   void work() {
     for (;;) {
@@ -89,7 +94,7 @@ class Pool {
     }
   }
 
-  void loop(int id) {
+  void loop() {
     std::uint64_t seen = 0;
     for (;;) {
       std::uint64_t g = gen_.load(std::memory_order_acquire);
@@ -97,15 +102,15 @@ class Pool {
         cpu_relax();
         g = gen_.load(std::memory_order_acquire);
       }
-      if (g == seen) {
+      {
         std::unique_lock<std::mutex> l(mu_);
-        cv_.wait(l, [&] { return gen_.load(std::memory_order_acquire) != seen; });
-        g = gen_.load(std::memory_order_acquire);
+        if (g == seen) cv_.wait(l, [&] { return gen_.load(std::memory_order_acquire) != seen; });
+        seen = gen_.load(std::memory_order_acquire);
+        if (!open_) continue;
+        active_.fetch_add(1, std::memory_order_acq_rel);
       }
-      seen = g;
-      if (id >= want_.load(std::memory_order_relaxed)) continue;
       work();
-      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
         std::lock_guard<std::mutex> l(mu_);
         done_.notify_all();
       }
@@ -117,9 +122,9 @@ class Pool {
   std::condition_variable cv_, done_;
   std::atomic<std::uint64_t> gen_{0};
   std::atomic<std::size_t> next_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<int> active_{0};
+  bool open_ = false;  // guarded by mu_
   std::size_t n_ = 0, chunk_ = 1;
-  std::atomic<int> want_{0};
   void (*fn_)(void*, std::size_t, std::size_t) = nullptr;
   void* ctx_ = nullptr;
 };
@@ -156,7 +161,7 @@ void parallel_for(std::size_t n, double flops, void (*fn)(void*, std::size_t, st
   inside = true;
   const std::size_t tt = static_cast<std::size_t>(t);
   const std::size_t chunk = contiguous ? (n + tt - 1) / tt : std::max<std::size_t>(1, n / (tt * 4));
-  pool_for(t - 1)->run(n, chunk, t - 1, fn, ctx);
+  pool_for(t - 1)->run(n, chunk, fn, ctx);
   inside = false;
 }
 
@@ -216,13 +221,34 @@ void tanh(const T* x, T* out, std::size_t n) {
   ops<T>().tanh(x, out, n);
 }
 
+template <class T>
+bool update_gd(const T* w, const T* g, T* out, std::size_t n, const UpdateScalars<T>& c) {
+  return ops<T>().update_gd(w, g, out, n, c);
+}
+template <class T>
+bool update_momentum(const T* w, const T* g, T* v, T* out, std::size_t n, const UpdateScalars<T>& c) {
+  return ops<T>().update_momentum(w, g, v, out, n, c);
+}
+template <class T>
+bool update_rmsprop(const T* w, const T* g, T* s, T* out, std::size_t n, const UpdateScalars<T>& c) {
+  return ops<T>().update_rmsprop(w, g, s, out, n, c);
+}
+template <class T>
+bool update_adam(const T* w, const T* g, T* v, T* s, T* out, std::size_t n, const UpdateScalars<T>& c) {
+  return ops<T>().update_adam(w, g, v, s, out, n, c);
+}
+
 #define MINDSET_SIMD_INSTANTIATE(T)                                                            \
   template void bias_activation<T>(Act, T, T*, const T*, T*, std::size_t, std::size_t);        \
   template void activation_backward<T>(Act, T, const T*, const T*, const T*, T*, std::size_t); \
   template void bce_terms<T>(const T*, const T*, const T*, T*, std::size_t);                   \
   template void exp<T>(const T*, T*, std::size_t);                                             \
   template void log<T>(const T*, T*, std::size_t);                                             \
-  template void tanh<T>(const T*, T*, std::size_t);
+  template void tanh<T>(const T*, T*, std::size_t);                                            \
+  template bool update_gd<T>(const T*, const T*, T*, std::size_t, const UpdateScalars<T>&);      \
+  template bool update_momentum<T>(const T*, const T*, T*, T*, std::size_t, const UpdateScalars<T>&); \
+  template bool update_rmsprop<T>(const T*, const T*, T*, T*, std::size_t, const UpdateScalars<T>&);  \
+  template bool update_adam<T>(const T*, const T*, T*, T*, T*, std::size_t, const UpdateScalars<T>&);
 MINDSET_SIMD_INSTANTIATE(float)
 MINDSET_SIMD_INSTANTIATE(double)
 #undef MINDSET_SIMD_INSTANTIATE

@@ -9,13 +9,14 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "simd_gemm.hpp"
 #include "simd_kernels.hpp"
+#include "simd_update.hpp"
 
 namespace mindset {
 namespace simd {
 namespace detail {
 
 const Table* avx512_table() {
-  static const Table t{"avx512", elementwise_ops<double>(&gemm_avx512<double>), elementwise_ops<float>(&gemm_avx512<float>)};
+  static const Table t{"avx512", kernel_ops<double>(&gemm_avx512<double>), kernel_ops<float>(&gemm_avx512<float>)};
   return &t;
 }
 

@@ -1,6 +1,7 @@
 // The portable build of the kernels: the same elementwise code (hence the same bits) for any
 // CPU; matrix products are left to BLAS.
 #include "simd_kernels.hpp"
+#include "simd_update.hpp"
 
 namespace {
 template <class T>
@@ -15,7 +16,7 @@ namespace simd {
 namespace detail {
 
 const Table* generic_table() {
-  static const Table t{"generic", elementwise_ops<double>(&no_gemm<double>), elementwise_ops<float>(&no_gemm<float>)};
+  static const Table t{"generic", kernel_ops<double>(&no_gemm<double>), kernel_ops<float>(&no_gemm<float>)};
   return &t;
 }
 

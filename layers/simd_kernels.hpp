@@ -137,9 +137,4 @@ void bce_terms(const T* z, const T* a, const T* y, T* out, std::size_t n) {
   }
 }
 
-template <class T>
-mindset::simd::detail::Ops<T> elementwise_ops(decltype(mindset::simd::detail::Ops<T>::gemm) gemm) {
-  return {gemm, &bias_activation<T>, &activation_backward<T>, &bce_terms<T>, &exp_n<T>, &log_n<T>, &tanh_n<T>};
-}
-
 }  // namespace

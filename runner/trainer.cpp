@@ -61,6 +61,23 @@ CView<T> gather(CView<T> a, const std::size_t* idx, std::size_t len, Matrix<T>& 
   return buf.view();
 }
 
+// Examples perm[pos], ..., perm[pos + len - 1] from the example-major copy (m x n, an example
+// per row), written as the columns of buf (n x len): contiguous reads, 8 columns at a time.
+template <class T>
+CView<T> gather_examples(const xt::xtensor<T, 2>& examples, const std::size_t* idx, std::size_t len, Matrix<T>& buf) {
+  const std::size_t n = examples.shape()[1];
+  buf.reshape(n, len);
+  T* dst = buf.data();
+  for (std::size_t k0 = 0; k0 < len; k0 += 8) {
+    const std::size_t kn = std::min<std::size_t>(8, len - k0);
+    const T* src[8];
+    for (std::size_t k = 0; k < kn; ++k) src[k] = examples.data() + idx[k0 + k] * n;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < kn; ++k) dst[i * len + k0 + k] = src[k][i];
+  }
+  return buf.view();
+}
+
 std::string nonfinite(double v) { return std::isnan(v) ? "NaN" : "infinite"; }
 
 }  // namespace
@@ -120,6 +137,12 @@ Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOpti
   }
   if (shuffle_) {
     x_batch_.resize(data.train.n(), batch_);
+    // Mini-batches gather random examples: from the n x m matrix that is a cache miss per
+    // feature and example; an example-major copy makes each example one contiguous read.
+    const std::size_t n = data.train.n();
+    x_examples_ = xt::xtensor<T, 2>::from_shape({m, n});
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < m; ++j) x_examples_(j, i) = train_.x(i, j);
     y_batch_.resize(units, batch_);
     perm_.reserve(m);
   }
@@ -207,7 +230,7 @@ void Trainer<T>::select_batch(CView<T>& x, CView<T>& y, std::size_t& len) {
   }
   if (batch_pos_ == 0) rng_.permutation(m, perm_);
   len = std::min(batch_, m - batch_pos_);
-  x = gather<T>(train_.x, perm_.data() + batch_pos_, len, x_batch_);
+  x = gather_examples(x_examples_, perm_.data() + batch_pos_, len, x_batch_);
   y = gather<T>(view_of(train_.y), perm_.data() + batch_pos_, len, y_batch_);
 }
 

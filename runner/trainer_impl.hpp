@@ -80,6 +80,7 @@ class Trainer {
   std::optional<Split<T>> test_, validation_;
   Matrix<T> x_block_, y_block_;  // evaluation blocks
   Matrix<T> x_batch_, y_batch_;  // the current mini-batch, gathered from the permutation
+  xt::xtensor<T, 2> x_examples_;  // mini-batches only: the training examples as rows (m x n)
   std::unique_ptr<ProgressReporter> progress_;
 
   // Settings.
