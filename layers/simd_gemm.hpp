@@ -194,39 +194,67 @@ void nn_chunk(void* ctx, std::size_t begin, std::size_t end) {
   }
 }
 
-// NT tile: C[0..MR) x [0, 8) = alpha * A rows . B rows (8 row pointers), over all K.
-template <class T, int MR>
+// NT tile: C[0..MR) x [0, NR) = alpha * A rows . B rows (NR row pointers), over all K. Lanes
+// accumulate k = l, l + W, ...; each dot product's lanes are then added by reduce8_store's
+// fixed tree (zeros stand in for missing rows), so an element's bits do not depend on MR.
+template <class T, int MR, int NR>
 void nt_tile(std::size_t K, const T* A, std::size_t lda, const T* const* brow, T* C, std::size_t ldc,
              __mmask8 cm, T alpha, Prefetch& pf) {
   using V = Vec<T>;
-  typename V::R acc[MR][8];
-#pragma GCC unroll 3
+  typename V::R acc[MR][NR];
+#pragma GCC unroll 12
   for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 8
-    for (int r = 0; r < 8; ++r) acc[i][r] = V::zero();
+    for (int r = 0; r < NR; ++r) acc[i][r] = V::zero();
   std::size_t k = 0;
-  auto step = [&](typename V::M m) {
+  auto step = [&](typename V::M m) __attribute__((always_inline)) {
     pf.next();
     pf.next();
     typename V::R a[MR];
-#pragma GCC unroll 3
+#pragma GCC unroll 12
     for (int i = 0; i < MR; ++i) a[i] = V::load(m, A + i * lda + k);
 #pragma GCC unroll 8
-    for (int r = 0; r < 8; ++r) {
+    for (int r = 0; r < NR; ++r) {
       typename V::R b = V::load(m, brow[r] + k);
       asm("" : "+v"(b));  // keep b in a register: folded into each FMA it would be loaded MR times
-#pragma GCC unroll 3
+#pragma GCC unroll 12
       for (int i = 0; i < MR; ++i) acc[i][r] = V::fma(a[i], b, acc[i][r]);
     }
   };
   const typename V::M full = V::mask(V::W, 0);
   for (; k + V::W <= K; k += V::W) step(full);
   if (k < K) step(V::mask(K, k));
-#pragma GCC unroll 3
-  for (int i = 0; i < MR; ++i) V::reduce8_store(acc[i], alpha, C + i * ldc, cm);
+#pragma GCC unroll 12
+  for (int i = 0; i < MR; ++i) {
+    typename V::R r8[8];
+#pragma GCC unroll 8
+    for (int r = 0; r < 8; ++r) r8[r] = r < NR ? acc[i][r] : V::zero();
+    V::reduce8_store(r8, alpha, C + i * ldc, cm);
+  }
 }
 
-// Blocks [begin, end) of 8 rows of B (8 columns of C), all rows of C.
+// All rows of C against NR rows of B, in row blocks of at most 24 / NR (the registers).
+template <class T, int NR>
+void nt_rows(const NNArgs<T>& p, const T* const* brow, std::size_t j0, __mmask8 cm, Prefetch& pf) {
+  constexpr int mr = NR >= 8 ? 3 : NR == 4 ? 6 : 12;
+  std::size_t i0 = 0;
+  for (; i0 + mr <= p.m; i0 += mr)
+    nt_tile<T, mr, NR>(p.k, p.a + i0 * p.lda, p.lda, brow, p.c + i0 * p.ldc + j0, p.ldc, cm, p.alpha, pf);
+  const std::size_t rest = p.m - i0;
+  const T* a = p.a + i0 * p.lda;
+  T* c = p.c + i0 * p.ldc + j0;
+  switch (rest) {
+#define MINDSET_NT(R) \
+  case R: if (R < mr) nt_tile<T, (R < mr ? R : 1), NR>(p.k, a, p.lda, brow, c, p.ldc, cm, p.alpha, pf); break;
+    MINDSET_NT(1) MINDSET_NT(2) MINDSET_NT(3) MINDSET_NT(4) MINDSET_NT(5) MINDSET_NT(6)
+    MINDSET_NT(7) MINDSET_NT(8) MINDSET_NT(9) MINDSET_NT(10) MINDSET_NT(11)
+#undef MINDSET_NT
+    default: break;
+  }
+}
+
+// Blocks [begin, end) of 8 rows of B (8 columns of C; fewer when B has fewer rows), all rows
+// of C.
 template <class T>
 void nt_chunk(void* ctx, std::size_t begin, std::size_t end) {
   const NNArgs<T>& p = *static_cast<const NNArgs<T>*>(ctx);
@@ -238,10 +266,10 @@ void nt_chunk(void* ctx, std::size_t begin, std::size_t end) {
     // The next block of 8 rows of B, fetched while this one is computed.
     const std::size_t next = (t + 1) * 8, next_rows = t + 1 < end ? (p.n - next < 8 ? p.n - next : 8) : 0;
     Prefetch pf(p.b + next * p.ldb, p.k * sizeof(T), p.ldb * sizeof(T), next_rows);
-    std::size_t i0 = 0;
-    for (; i0 + 3 <= p.m; i0 += 3) nt_tile<T, 3>(p.k, p.a + i0 * p.lda, p.lda, brow, p.c + i0 * p.ldc + j0, p.ldc, cm, p.alpha, pf);
-    if (p.m - i0 == 2) nt_tile<T, 2>(p.k, p.a + i0 * p.lda, p.lda, brow, p.c + i0 * p.ldc + j0, p.ldc, cm, p.alpha, pf);
-    if (p.m - i0 == 1) nt_tile<T, 1>(p.k, p.a + i0 * p.lda, p.lda, brow, p.c + i0 * p.ldc + j0, p.ldc, cm, p.alpha, pf);
+    if (p.n > 4) nt_rows<T, 8>(p, brow, j0, cm, pf);  // B's rows decide NR: the same for every block
+    else if (p.n > 2) nt_rows<T, 4>(p, brow, j0, cm, pf);
+    else if (p.n == 2) nt_rows<T, 2>(p, brow, j0, cm, pf);
+    else nt_rows<T, 1>(p, brow, j0, cm, pf);
   }
 }
 

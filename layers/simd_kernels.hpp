@@ -113,28 +113,55 @@ inline double log_sigmoid(double z) {
   return z >= 0 ? -__builtin_log1p(__builtin_exp(-z)) : z - __builtin_log1p(__builtin_exp(z));
 }
 
+// The terms of one padded block of 8 (the tail), as the loop above computes them.
+template <class T>
+void bce_terms_tail(const T* a, const T* y, T* out) {
+  T la[8], lb[8], om[8];
+  for (int j = 0; j < 8; ++j) om[j] = T(1) - a[j];
+  narrow(la, vlog(widen(a)));
+  narrow(lb, vlog(widen(om)));
+  for (int j = 0; j < 8; ++j) out[j] = y[j] * la[j] + (T(1) - y[j]) * lb[j];
+}
+
 template <class T>
 void bce_terms(const T* z, const T* a, const T* y, T* out, std::size_t n) {
-  for (std::size_t i = 0; i < n; i += 8) {
-    const std::size_t len = n - i < 8 ? n - i : 8;
-    T av[8] = {}, om[8] = {}, la[8], lb[8];
-    for (std::size_t j = 0; j < len; ++j) {
-      av[j] = a[i + j];
-      om[j] = T(1) - a[i + j];
-    }
-    narrow(la, vlog(widen(av)));
-    narrow(lb, vlog(widen(om)));
-    for (std::size_t j = 0; j < len; ++j) {
-      const T aj = a[i + j], yj = y[i + j];
-      if (aj > T(0) && aj < T(1)) {
-        out[i + j] = yj * la[j] + (T(1) - yj) * lb[j];
-      } else {
-        const double zj = static_cast<double>(z[i + j]);
-        out[i + j] = static_cast<T>(static_cast<double>(yj) * log_sigmoid(zj) +
-                                    static_cast<double>(T(1) - yj) * log_sigmoid(-zj));
-      }
+  auto terms = [](v8d av, v8d yv, v8d om) {  // om = 1 - a, computed in T as numpy does
+    return yv * vlog(av) + (splat(1.0) - yv) * vlog(om);
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v8d av = widen(a + i), yv = widen(y + i);
+    if (sizeof(T) == sizeof(double)) {
+      const v8l one = yv == splat(1.0), zero = yv == splat(0.0);
+      bool binary = true;
+      for (int j = 0; j < 8; ++j) binary = binary && (one[j] || zero[j]);
+      // Labels 0/1 (all binary_cross_entropy accepts): y log a + (1-y) log(1-a) is exactly
+      // log(a) or log(1-a) (the other product is a signed zero), so one log per example.
+      narrow(out + i, binary ? vlog(sel(one, av, splat(1.0) - av)) : terms(av, yv, splat(1.0) - av));
+    } else {  // float: logs in double rounded to float, then products and sum in float
+      T la[8], lb[8], om[8];
+      for (int j = 0; j < 8; ++j) om[j] = T(1) - a[i + j];
+      narrow(la, vlog(av));
+      narrow(lb, vlog(widen(om)));
+      for (int j = 0; j < 8; ++j) out[i + j] = y[i + j] * la[j] + (T(1) - y[i + j]) * lb[j];
     }
   }
+  if (i < n) {
+    T av[8], yv[8], ov[8];
+    for (std::size_t j = 0; j < 8; ++j) {
+      av[j] = i + j < n ? a[i + j] : T(0.5);
+      yv[j] = i + j < n ? y[i + j] : T(0);
+    }
+    bce_terms_tail(av, yv, ov);
+    for (std::size_t j = 0; i + j < n; ++j) out[i + j] = ov[j];
+  }
+  // Saturated outputs (a exactly 0 or 1, where a log is -inf), and NaN: from z.
+  for (std::size_t j = 0; j < n; ++j)
+    if (!(a[j] > T(0) && a[j] < T(1))) {
+      const double zj = static_cast<double>(z[j]);
+      out[j] = static_cast<T>(static_cast<double>(y[j]) * log_sigmoid(zj) +
+                              static_cast<double>(T(1) - y[j]) * log_sigmoid(-zj));
+    }
 }
 
 }  // namespace

@@ -159,7 +159,8 @@ BOOST_AUTO_TEST_CASE(matrix_products_for_every_shape_class) {
   // The dense layers' shapes: units x examples, tails of every length, K blocked (NN past 256).
   const std::size_t shapes[][3] = {{1, 1, 1},    {1, 209, 12},  {20, 209, 300}, {4, 400, 2},   {13, 17, 1},
                                    {7, 33, 5},   {25, 3, 700},  {128, 64, 77},  {3, 31, 1025}, {12, 16, 8},
-                                   {24, 48, 257}, {1, 2, 3000}, {2, 1, 9}};
+                                   {24, 48, 257}, {1, 2, 3000}, {2, 1, 9},      {3, 6, 50},    {5, 7, 19},
+                                   {6, 5, 8},     {30, 4, 33}};
   unsigned seed = 100;
   for (const auto& s : shapes)
     for (int form = 0; form < 3; ++form) {
