@@ -20,24 +20,6 @@ namespace {
 constexpr const char* kFormat = "mindset-checkpoint";
 constexpr std::int64_t kVersion = 1;
 
-// Names of the datasets under a group, recursively, with their paths relative to it.
-void list_datasets(hid_t loc, const std::string& prefix, std::vector<std::string>& out) {
-  H5G_info_t info;
-  if (H5Gget_info(loc, &info) < 0) return;
-  for (hsize_t i = 0; i < info.nlinks; ++i) {
-    char name[1024];
-    if (H5Lget_name_by_idx(loc, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
-    H5O_info_t oinfo;
-    if (H5Oget_info_by_name(loc, name, &oinfo, H5P_DEFAULT) < 0) continue;
-    std::string full = prefix.empty() ? name : prefix + "/" + name;
-    if (oinfo.type == H5O_TYPE_DATASET) out.push_back(full);
-    if (oinfo.type == H5O_TYPE_GROUP) {
-      h5::Handle g = h5::open_group(loc, name);
-      list_datasets(g.id(), full, out);
-    }
-  }
-}
-
 // Creates the groups of "a/b/c" under loc (not c itself) and returns the innermost one.
 h5::Handle parent_group(hid_t loc, const std::string& path, std::string& leaf) {
   std::size_t slash = path.rfind('/');
@@ -105,28 +87,22 @@ Checkpoint read_checkpoint(const std::string& path) {
       throw std::runtime_error("not a mindset checkpoint");
     c.config = h5::get_attr_string(f.id(), "config");
     if (h5::has_attr(f.id(), "started_at")) c.strings["started_at"] = h5::get_attr_string(f.id(), "started_at");
-    std::vector<std::string> names;
     h5::Handle state = h5::open_group(f.id(), "state");
-    list_datasets(state.id(), "", names);
-    for (const auto& n : names) {
+    for (const auto& n : h5::list_datasets(state.id())) {
       h5::Handle ds = h5::open_dataset(state.id(), n);
       double v = h5::read_doubles(ds.id()).at(0);
       if (dataset_type_class(ds.id()) == H5T_INTEGER) c.integers[n] = static_cast<std::int64_t>(v);
       else c.reals[n] = v;
     }
-    names.clear();
     h5::Handle vec = h5::open_group(f.id(), "vectors");
-    list_datasets(vec.id(), "", names);
-    for (const auto& n : names) {
+    for (const auto& n : h5::list_datasets(vec.id())) {
       h5::Handle ds = h5::open_dataset(vec.id(), n);
       std::vector<double> v = h5::read_doubles(ds.id());
       if (dataset_type_class(ds.id()) == H5T_INTEGER) c.int_vectors[n].assign(v.begin(), v.end());
       else c.real_vectors[n] = std::move(v);
     }
-    names.clear();
     h5::Handle arr = h5::open_group(f.id(), "arrays");
-    list_datasets(arr.id(), "", names);
-    for (const auto& n : names) {
+    for (const auto& n : h5::list_datasets(arr.id())) {
       h5::Handle ds = h5::open_dataset(arr.id(), n);
       auto dims = h5::shape(ds.id());
       if (dims.size() != 2) throw std::runtime_error("arrays/" + n + " is not a matrix");

@@ -100,6 +100,18 @@ Override parse_override(const std::string& text) {
   return o;
 }
 
+Override make_override(const std::string& path, ConfigNode value, const std::string& label) {
+  Override o;
+  std::string body = path;
+  if (!body.empty() && body[0] == '+') o.op = Override::Op::Add, body = body.substr(1);
+  else if (!body.empty() && body[0] == '~') o.op = Override::Op::Remove, body = body.substr(1);
+  o.path = body;
+  o.text = label.empty() ? path + (o.op == Override::Op::Remove ? "" : "=" + emit_flow(value)) : label;
+  o.segments = parse_path(o.path, o.text);
+  o.value = std::move(value);
+  return o;
+}
+
 void apply_override(ConfigNode& root, const Override& o) {
   auto fail = [&](const std::string& why) { return UserError(Mark{}, "", "override '" + o.text + "': " + why); };
   if (!root.is_map()) root = ConfigNode::map(root.mark());

@@ -36,6 +36,10 @@ struct Override {
 
 // Parses "key.path=value" (the value as YAML). Throws UserError.
 Override parse_override(const std::string& text);
+// An override of `path` ("key.path", "+key.path" to add, "~key.path" to remove) to a value already
+// parsed, e.g. one read from a sweep file (its marks kept). `label` names it in messages (default
+// "path=value"). Throws UserError for a bad path.
+Override make_override(const std::string& path, ConfigNode value, const std::string& label = {});
 // Applies one override to a config tree. Keys that are neither in the tree nor in the schema need
 // `+`; errors name the closest existing key.
 void apply_override(ConfigNode& root, const Override& o);

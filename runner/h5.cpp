@@ -154,6 +154,33 @@ bool exists(hid_t loc, const std::string& path) {
   }
 }
 
+namespace {
+void walk_datasets(hid_t loc, const std::string& prefix, std::vector<std::string>& out, std::size_t limit, int depth) {
+  H5G_info_t info;
+  if (depth < 0 || H5Gget_info(loc, &info) < 0) return;
+  for (hsize_t i = 0; i < info.nlinks && out.size() < limit; ++i) {
+    char name[1024];
+    if (H5Lget_name_by_idx(loc, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
+    H5O_info_t oinfo;
+    if (H5Oget_info_by_name(loc, name, &oinfo, H5P_DEFAULT) < 0) continue;
+    std::string full = prefix.empty() ? name : prefix + "/" + name;
+    if (oinfo.type == H5O_TYPE_DATASET) out.push_back(full);
+    if (oinfo.type == H5O_TYPE_GROUP) {
+      hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
+      if (g < 0) continue;
+      Handle group(g, H5Gclose);
+      walk_datasets(group.id(), full, out, limit, depth - 1);
+    }
+  }
+}
+}  // namespace
+
+std::vector<std::string> list_datasets(hid_t loc, std::size_t limit, int max_depth) {
+  std::vector<std::string> out;
+  walk_datasets(loc, "", out, limit, max_depth);
+  return out;
+}
+
 std::vector<std::uint64_t> shape(hid_t dataset) {
   Handle space(check(H5Dget_space(dataset), "get a dataspace"), H5Sclose);
   int rank = H5Sget_simple_extent_ndims(space.id());

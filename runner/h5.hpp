@@ -58,6 +58,9 @@ Handle create_group(hid_t loc, const std::string& name);
 Handle open_dataset(hid_t loc, const std::string& name);
 bool exists(hid_t loc, const std::string& path);  // every component of a/b/c
 std::vector<std::uint64_t> shape(hid_t dataset);
+// Paths of the datasets under a group, recursively ("a/b/x"), in name order; at most `limit`
+// of them and `max_depth` groups deep (a hostile file cannot make the walk endless).
+std::vector<std::string> list_datasets(hid_t loc, std::size_t limit = static_cast<std::size_t>(-1), int max_depth = 32);
 
 // Writes. Datasets are contiguous; strings are variable-length UTF-8.
 void write_matrix(hid_t loc, const std::string& name, const double* data, std::size_t rows, std::size_t cols);

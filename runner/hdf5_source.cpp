@@ -21,27 +21,6 @@ std::string shape_text(const std::vector<std::uint64_t>& dims) {
   return s + (dims.size() == 1 ? ",)" : ")");
 }
 
-// Names of the datasets in a file, with their group paths, for "did you mean".
-void collect_datasets(hid_t loc, const std::string& prefix, std::vector<std::string>& out, int depth = 0) {
-  H5G_info_t info;
-  if (depth > 8 || H5Gget_info(loc, &info) < 0) return;
-  for (hsize_t i = 0; i < info.nlinks && out.size() < 200; ++i) {
-    char name[256];
-    if (H5Lget_name_by_idx(loc, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
-    H5O_info_t oinfo;
-    if (H5Oget_info_by_name(loc, name, &oinfo, H5P_DEFAULT) < 0) continue;
-    std::string full = prefix.empty() ? name : prefix + "/" + name;
-    if (oinfo.type == H5O_TYPE_DATASET) out.push_back(full);
-    if (oinfo.type == H5O_TYPE_GROUP) {
-      hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
-      if (g >= 0) {
-        collect_datasets(g, full, out, depth + 1);
-        H5Gclose(g);
-      }
-    }
-  }
-}
-
 class Hdf5Source : public DataSource {
  public:
   explicit Hdf5Source(const ConfigNode& o) : o_(o) {}
@@ -163,8 +142,7 @@ class Hdf5Source : public DataSource {
 
   h5::Handle open(hid_t file, const std::string& key, const std::string& name, const std::string& path) const {
     if (!h5::exists(file, name)) {
-      std::vector<std::string> names;
-      collect_datasets(file, "", names);
+      const std::vector<std::string> names = h5::list_datasets(file, 200, 8);  // for "did you mean"
       std::string best = closest_match(name, names);
       fail(key, "no dataset '" + name + "' in " + path +
                     (best.empty() ? "" : " (did you mean '" + best + "'?)") + "; datasets in the file: " + list_names(names));

@@ -9,6 +9,7 @@
 #include "h5.hpp"
 #include "registry.hpp"
 #include "results.hpp"
+#include "sweep_command.hpp"
 
 namespace {
 
@@ -69,6 +70,24 @@ int main(int argc, char** argv) {
   auto* s = app.add_subcommand("schema", "print the JSON Schema of configs (draft 2020-12), generated from the code");
   s->add_flag("--markdown", schema_markdown, "print the config reference (docs/config-reference.md) instead");
 
+
+  mindset::SweepArgs sweep;
+  std::vector<std::string> sweep_args, set_sweep;
+  auto* sw = app.add_subcommand("sweep", "run every combination a sweep file describes: parallel, resumable, sharded");
+  sw->add_option("sweep", sweep_args, "SWEEP.yaml, then key.path=value overrides applied to every run");
+  sw->add_option("--set", set_sweep, "an override for every run, as key.path=value (repeatable)")
+      ->allow_extra_args(false);  // one value per --set
+  sw->add_option("-o,--output", sweep.output, "output folder (default results/<sweep name>/)");
+  sw->add_option("-j,--jobs", sweep.jobs, "runs at a time, each in its own process (default: one per CPU; "
+                                          "one per rank with --mpi)")->check(CLI::Range(1, 100000));
+  sw->add_option("--shard", sweep.shard, "K/N: run only the K-th of N slices (job arrays)");
+  sw->add_flag("--fail-fast", sweep.fail_fast, "stop at the first failed run");
+  sw->add_option("--merge", sweep.merge, "rebuild DIR's summary from the run files it holds");
+  sw->add_flag("--mpi", sweep.mpi, "hand runs out over MPI from rank 0 (run under mpirun; needs -DMINDSET_MPI=ON)");
+  sw->add_flag("--update", sweep.update, "let a changed sweep take over DIR (finished runs with the same config are kept)");
+  sw->add_flag("--list", sweep.list, "print the runs and whether each is done; run nothing");
+  sw->add_flag("-q,--quiet", sweep.quiet, "print only failures");
+
   // A mistyped command gets the known ones and the closest; CLI11 would only say that a
   // subcommand is required.
   if (argc > 1 && argv[1][0] != '-') {
@@ -106,5 +125,11 @@ int main(int argc, char** argv) {
   }
   if (*l) return mindset::cmd_list(list_kind);
   if (*s) return mindset::cmd_schema(schema_markdown);
+  if (*sw) {
+    if (!sweep_args.empty()) sweep.sweep = sweep_args.front();
+    if (sweep_args.size() > 1) sweep.overrides.assign(sweep_args.begin() + 1, sweep_args.end());
+    sweep.overrides.insert(sweep.overrides.end(), set_sweep.begin(), set_sweep.end());
+    return mindset::cmd_sweep(sweep);
+  }
   return 2;
 }

@@ -7,6 +7,8 @@ cd "$root"
 
 build_args=()
 build_dir="${MINDSET_BUILD_DIR:-build}"
+# MINDSET_MPI=ON builds MPI sweeps in (and so runs their test under mpirun); .ci/run sets it.
+if [ "${MINDSET_MPI:-}" = ON ]; then build_args+=(-DMINDSET_MPI=ON); fi
 if [ "${1:-}" = "--sanitize" ]; then
   shift; build_args+=(--sanitize); build_dir="${MINDSET_BUILD_DIR:-build-sanitize}"
 fi
