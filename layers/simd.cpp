@@ -183,6 +183,15 @@ bool gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, float a
   return detail::table().f.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, c, ldc);
 }
 
+bool gemm_rows(bool tb, std::size_t m, std::size_t n, std::size_t k, double alpha, const double* const* a,
+               const double* b, std::size_t ldb, double* const* c) {
+  return detail::table().d.gemm_rows(tb, m, n, k, alpha, a, b, ldb, c);
+}
+bool gemm_rows(bool tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* const* a,
+               const float* b, std::size_t ldb, float* const* c) {
+  return detail::table().f.gemm_rows(tb, m, n, k, alpha, a, b, ldb, c);
+}
+
 namespace {
 template <class T>
 const detail::Ops<T>& ops();

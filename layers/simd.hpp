@@ -27,6 +27,14 @@ bool gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
 bool gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
           const float* a, std::size_t lda, const float* b, std::size_t ldb, float* c, std::size_t ldc);
 
+// The same products (NN, or NT with trans_b) for rows of A and C given as pointers: several
+// networks' weights and outputs against one B (sweep fusion reads X once for all of them). Each
+// element is computed exactly as gemm() computes it. False when not handled (no AVX-512).
+bool gemm_rows(bool trans_b, std::size_t m, std::size_t n, std::size_t k, double alpha, const double* const* a_rows,
+               const double* b, std::size_t ldb, double* const* c_rows);
+bool gemm_rows(bool trans_b, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* const* a_rows,
+               const float* b, std::size_t ldb, float* const* c_rows);
+
 // Threads the matrix kernels may use: OpenBLAS's setting (openblas_set_num_threads; sweeps pin
 // it to 1 in their worker processes), so one knob governs both.
 int threads();

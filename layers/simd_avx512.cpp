@@ -16,7 +16,8 @@ namespace simd {
 namespace detail {
 
 const Table* avx512_table() {
-  static const Table t{"avx512", kernel_ops<double>(&gemm_avx512<double>), kernel_ops<float>(&gemm_avx512<float>)};
+  static const Table t{"avx512", kernel_ops<double>(&gemm_avx512<double>, &gemm_rows_avx512<double>),
+                        kernel_ops<float>(&gemm_avx512<float>, &gemm_rows_avx512<float>)};
   return &t;
 }
 

@@ -109,17 +109,20 @@ struct Vec<float> {
   }
 };
 
-// NN / TN tile: C[0..MR) x [0, 2W) (masks m0, m1) over k in [k0, k1). a(i, k) is A[i lda + k]
-// (NN) or A[k lda + i] (TN); A, B and C point at the tile's origin.
+// NN / TN tile: C rows cr[0..MR), columns [j0, j0 + 2W) (masks m0, m1), over k in [k0, k1).
+// a(i, k) is ar[i][k] (NN: ar[i] is row i of A) or ar[i][k * lda] (TN: ar[i] is column i).
 template <class T, bool TA, int MR>
-void nn_tile(std::size_t k0, std::size_t k1, const T* A, std::size_t lda, const T* B, std::size_t ldb, T* C,
-             std::size_t ldc, typename Vec<T>::M m0, typename Vec<T>::M m1, bool accumulate, T alpha, Prefetch& pf) {
+void nn_tile(std::size_t k0, std::size_t k1, const T* const* ar, std::size_t lda, const T* B, std::size_t ldb,
+             T* const* cr, std::size_t j0, typename Vec<T>::M m0, typename Vec<T>::M m1, bool accumulate, T alpha,
+             Prefetch& pf) {
   using V = Vec<T>;
   typename V::R acc0[MR], acc1[MR];
+  const T* a[MR];
 #pragma GCC unroll 12
   for (int i = 0; i < MR; ++i) {
-    acc0[i] = accumulate ? V::load(m0, C + i * ldc) : V::zero();
-    acc1[i] = accumulate ? V::load(m1, C + i * ldc + V::W) : V::zero();
+    a[i] = ar[i];
+    acc0[i] = accumulate ? V::load(m0, cr[i] + j0) : V::zero();
+    acc1[i] = accumulate ? V::load(m1, cr[i] + j0 + V::W) : V::zero();
   }
   for (std::size_t k = k0; k < k1; ++k) {
     const T* b = B + k * ldb;
@@ -127,19 +130,21 @@ void nn_tile(std::size_t k0, std::size_t k1, const T* A, std::size_t lda, const 
     const typename V::R b0 = V::load(m0, b), b1 = V::load(m1, b + V::W);
 #pragma GCC unroll 12
     for (int i = 0; i < MR; ++i) {
-      const typename V::R a = V::bcast(TA ? A + k * lda + i : A + i * lda + k);
-      acc0[i] = V::fma(a, b0, acc0[i]);
-      acc1[i] = V::fma(a, b1, acc1[i]);
+      const typename V::R av = V::bcast(TA ? a[i] + k * lda : a[i] + k);
+      acc0[i] = V::fma(av, b0, acc0[i]);
+      acc1[i] = V::fma(av, b1, acc1[i]);
     }
   }
   const bool scale = alpha != T(1);
 #pragma GCC unroll 12
   for (int i = 0; i < MR; ++i) {
-    V::store(C + i * ldc, m0, scale ? V::mul(acc0[i], V::set1(alpha)) : acc0[i]);
-    V::store(C + i * ldc + V::W, m1, scale ? V::mul(acc1[i], V::set1(alpha)) : acc1[i]);
+    V::store(cr[i] + j0, m0, scale ? V::mul(acc0[i], V::set1(alpha)) : acc0[i]);
+    V::store(cr[i] + j0 + V::W, m1, scale ? V::mul(acc1[i], V::set1(alpha)) : acc1[i]);
   }
 }
 
+// A product's operands. Rows of A and C are either strided (a + i lda, c + i ldc) or given as
+// pointers (ar, cr: several networks' weights and outputs in one product, sweep fusion).
 template <class T>
 struct NNArgs {
   bool ta;
@@ -151,14 +156,19 @@ struct NNArgs {
   std::size_t ldb;
   T* c;
   std::size_t ldc;
+  const T* const* ar = nullptr;
+  T* const* cr = nullptr;
+  const T* arow(std::size_t i) const { return ar ? ar[i] : ta ? a + i : a + i * lda; }
+  T* crow(std::size_t i) const { return cr ? cr[i] : c + i * ldc; }
 };
 
 template <class T, bool TA>
-void nn_rows(const NNArgs<T>& p, std::size_t mr, std::size_t k0, std::size_t k1, const T* a, const T* b, T* c,
-             typename Vec<T>::M m0, typename Vec<T>::M m1, bool acc, T alpha, Prefetch& pf) {
+void nn_rows(const NNArgs<T>& p, std::size_t mr, std::size_t k0, std::size_t k1, const T* const* ar, const T* b,
+             T* const* cr, std::size_t j0, typename Vec<T>::M m0, typename Vec<T>::M m1, bool acc, T alpha,
+             Prefetch& pf) {
   switch (mr) {
 #define MINDSET_NN(R) \
-  case R: nn_tile<T, TA, R>(k0, k1, a, p.lda, b, p.ldb, c, p.ldc, m0, m1, acc, alpha, pf); break;
+  case R: nn_tile<T, TA, R>(k0, k1, ar, p.lda, b, p.ldb, cr, j0, m0, m1, acc, alpha, pf); break;
     MINDSET_NN(1) MINDSET_NN(2) MINDSET_NN(3) MINDSET_NN(4) MINDSET_NN(5) MINDSET_NN(6)
     MINDSET_NN(7) MINDSET_NN(8) MINDSET_NN(9) MINDSET_NN(10) MINDSET_NN(11) MINDSET_NN(12)
 #undef MINDSET_NN
@@ -186,9 +196,14 @@ void nn_chunk(void* ctx, std::size_t begin, std::size_t end) {
       const typename V::M m0 = V::mask(p.n, j0), m1 = V::mask(p.n, j0 + V::W);
       for (std::size_t i0 = 0; i0 < p.m; i0 += mr) {
         const std::size_t rows = p.m - i0 < mr ? p.m - i0 : mr;
-        T* c = p.c + i0 * p.ldc + j0;
-        if (p.ta) nn_rows<T, true>(p, rows, k0, k1, p.a + i0, p.b + j0, c, m0, m1, k0 > 0, alpha, pf);
-        else nn_rows<T, false>(p, rows, k0, k1, p.a + i0 * p.lda, p.b + j0, c, m0, m1, k0 > 0, alpha, pf);
+        const T* ar[mr_max];
+        T* cr[mr_max];
+        for (std::size_t i = 0; i < rows; ++i) {
+          ar[i] = p.arow(i0 + i);
+          cr[i] = p.crow(i0 + i);
+        }
+        if (p.ta) nn_rows<T, true>(p, rows, k0, k1, ar, p.b + j0, cr, j0, m0, m1, k0 > 0, alpha, pf);
+        else nn_rows<T, false>(p, rows, k0, k1, ar, p.b + j0, cr, j0, m0, m1, k0 > 0, alpha, pf);
       }
     }
   }
@@ -198,8 +213,8 @@ void nn_chunk(void* ctx, std::size_t begin, std::size_t end) {
 // accumulate k = l, l + W, ...; each dot product's lanes are then added by reduce8_store's
 // fixed tree (zeros stand in for missing rows), so an element's bits do not depend on MR.
 template <class T, int MR, int NR>
-void nt_tile(std::size_t K, const T* A, std::size_t lda, const T* const* brow, T* C, std::size_t ldc,
-             __mmask8 cm, T alpha, Prefetch& pf) {
+void nt_tile(std::size_t K, const T* const* ar, const T* const* brow, T* const* cr, std::size_t j0, __mmask8 cm,
+             T alpha, Prefetch& pf) {
   using V = Vec<T>;
   typename V::R acc[MR][NR];
 #pragma GCC unroll 12
@@ -212,7 +227,7 @@ void nt_tile(std::size_t K, const T* A, std::size_t lda, const T* const* brow, T
     pf.next();
     typename V::R a[MR];
 #pragma GCC unroll 12
-    for (int i = 0; i < MR; ++i) a[i] = V::load(m, A + i * lda + k);
+    for (int i = 0; i < MR; ++i) a[i] = V::load(m, ar[i] + k);
 #pragma GCC unroll 8
     for (int r = 0; r < NR; ++r) {
       typename V::R b = V::load(m, brow[r] + k);
@@ -229,7 +244,7 @@ void nt_tile(std::size_t K, const T* A, std::size_t lda, const T* const* brow, T
     typename V::R r8[8];
 #pragma GCC unroll 8
     for (int r = 0; r < 8; ++r) r8[r] = r < NR ? acc[i][r] : V::zero();
-    V::reduce8_store(r8, alpha, C + i * ldc, cm);
+    V::reduce8_store(r8, alpha, cr[i] + j0, cm);
   }
 }
 
@@ -237,19 +252,22 @@ void nt_tile(std::size_t K, const T* A, std::size_t lda, const T* const* brow, T
 template <class T, int NR>
 void nt_rows(const NNArgs<T>& p, const T* const* brow, std::size_t j0, __mmask8 cm, Prefetch& pf) {
   constexpr int mr = NR >= 8 ? 3 : NR == 4 ? 6 : 12;
-  std::size_t i0 = 0;
-  for (; i0 + mr <= p.m; i0 += mr)
-    nt_tile<T, mr, NR>(p.k, p.a + i0 * p.lda, p.lda, brow, p.c + i0 * p.ldc + j0, p.ldc, cm, p.alpha, pf);
-  const std::size_t rest = p.m - i0;
-  const T* a = p.a + i0 * p.lda;
-  T* c = p.c + i0 * p.ldc + j0;
-  switch (rest) {
+  const T* ar[mr];
+  T* cr[mr];
+  for (std::size_t i0 = 0; i0 < p.m; i0 += mr) {
+    const std::size_t rows = p.m - i0 < std::size_t(mr) ? p.m - i0 : mr;
+    for (std::size_t i = 0; i < rows; ++i) {
+      ar[i] = p.arow(i0 + i);
+      cr[i] = p.crow(i0 + i);
+    }
+    switch (rows) {
 #define MINDSET_NT(R) \
-  case R: if (R < mr) nt_tile<T, (R < mr ? R : 1), NR>(p.k, a, p.lda, brow, c, p.ldc, cm, p.alpha, pf); break;
-    MINDSET_NT(1) MINDSET_NT(2) MINDSET_NT(3) MINDSET_NT(4) MINDSET_NT(5) MINDSET_NT(6)
-    MINDSET_NT(7) MINDSET_NT(8) MINDSET_NT(9) MINDSET_NT(10) MINDSET_NT(11)
+  case R: if (R <= mr) nt_tile<T, (R <= mr ? R : 1), NR>(p.k, ar, brow, cr, j0, cm, p.alpha, pf); break;
+      MINDSET_NT(1) MINDSET_NT(2) MINDSET_NT(3) MINDSET_NT(4) MINDSET_NT(5) MINDSET_NT(6)
+      MINDSET_NT(7) MINDSET_NT(8) MINDSET_NT(9) MINDSET_NT(10) MINDSET_NT(11) MINDSET_NT(12)
 #undef MINDSET_NT
-    default: break;
+      default: break;
+    }
   }
 }
 
@@ -274,17 +292,31 @@ void nt_chunk(void* ctx, std::size_t begin, std::size_t end) {
 }
 
 template <class T>
+void run_product(NNArgs<T>& p, bool tb) {
+  const double flops = 2.0 * double(p.m) * double(p.n) * double(p.k);
+  if (!tb) {
+    const std::size_t tiles = (p.n + 2 * Vec<T>::W - 1) / (2 * Vec<T>::W);
+    mindset::simd::detail::parallel_for(tiles, flops, &nn_chunk<T>, &p, true);
+  } else {
+    mindset::simd::detail::parallel_for((p.n + 7) / 8, flops, &nt_chunk<T>, &p, false);
+  }
+}
+
+template <class T>
 bool gemm_avx512(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a, std::size_t lda,
                  const T* b, std::size_t ldb, T* c, std::size_t ldc) {
   if ((ta && tb) || m == 0 || n == 0 || k == 0) return false;
   NNArgs<T> p{ta, m, n, k, alpha, a, lda, b, ldb, c, ldc};
-  const double flops = 2.0 * double(m) * double(n) * double(k);
-  if (!tb) {
-    const std::size_t tiles = (n + 2 * Vec<T>::W - 1) / (2 * Vec<T>::W);
-    mindset::simd::detail::parallel_for(tiles, flops, &nn_chunk<T>, &p, true);
-  } else {
-    mindset::simd::detail::parallel_for((n + 7) / 8, flops, &nt_chunk<T>, &p, false);
-  }
+  run_product(p, tb);
+  return true;
+}
+
+template <class T>
+bool gemm_rows_avx512(bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* const* ar, const T* b,
+                      std::size_t ldb, T* const* cr) {
+  if (m == 0 || n == 0 || k == 0) return false;
+  NNArgs<T> p{false, m, n, k, alpha, nullptr, 0, b, ldb, nullptr, 0, ar, cr};
+  run_product(p, tb);
   return true;
 }
 

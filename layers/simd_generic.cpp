@@ -9,6 +9,10 @@ bool no_gemm(bool, bool, std::size_t, std::size_t, std::size_t, T, const T*, std
              std::size_t) {
   return false;
 }
+template <class T>
+bool no_gemm_rows(bool, std::size_t, std::size_t, std::size_t, T, const T* const*, const T*, std::size_t, T* const*) {
+  return false;
+}
 }  // namespace
 
 namespace mindset {
@@ -16,7 +20,8 @@ namespace simd {
 namespace detail {
 
 const Table* generic_table() {
-  static const Table t{"generic", kernel_ops<double>(&no_gemm<double>), kernel_ops<float>(&no_gemm<float>)};
+  static const Table t{"generic", kernel_ops<double>(&no_gemm<double>, &no_gemm_rows<double>),
+                        kernel_ops<float>(&no_gemm<float>, &no_gemm_rows<float>)};
   return &t;
 }
 

@@ -15,6 +15,7 @@ template <class T>
 struct Ops {
   bool (*gemm)(bool, bool, std::size_t, std::size_t, std::size_t, T, const T*, std::size_t, const T*, std::size_t, T*,
                std::size_t);
+  bool (*gemm_rows)(bool, std::size_t, std::size_t, std::size_t, T, const T* const*, const T*, std::size_t, T* const*);
   void (*bias_activation)(Act, T, T*, const T*, T*, std::size_t, std::size_t);
   void (*activation_backward)(Act, T, const T*, const T*, const T*, T*, std::size_t);
   void (*bce_terms)(const T*, const T*, const T*, T*, std::size_t);

@@ -148,8 +148,9 @@ bool update_adam(const T* w, const T* g, T* v, T* s, T* out, std::size_t n, cons
 
 // Every kernel of this build, with its matrix product (or none).
 template <class T>
-mindset::simd::detail::Ops<T> kernel_ops(decltype(mindset::simd::detail::Ops<T>::gemm) gemm) {
-  return {gemm, &bias_activation<T>, &activation_backward<T>, &bce_terms<T>, &exp_n<T>, &log_n<T>, &tanh_n<T>,
+mindset::simd::detail::Ops<T> kernel_ops(decltype(mindset::simd::detail::Ops<T>::gemm) gemm,
+                                         decltype(mindset::simd::detail::Ops<T>::gemm_rows) gemm_rows) {
+  return {gemm, gemm_rows, &bias_activation<T>, &activation_backward<T>, &bce_terms<T>, &exp_n<T>, &log_n<T>, &tanh_n<T>,
           &update_gd<T>, &update_momentum<T>, &update_rmsprop<T>, &update_adam<T>};
 }
 

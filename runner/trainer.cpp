@@ -17,20 +17,26 @@ namespace mindset {
 namespace {
 
 template <class T>
-void convert_x(const Dataset& d, Split<T>& s) {
-  s.x_store = xt::xtensor<T, 2>::from_shape(d.x.shape());
-  std::copy(d.x.begin(), d.x.end(), s.x_store.begin());
-  s.x = view_of(s.x_store);
+void convert_x(const Dataset& d, Split<T>& s, ConvertedData<T>* shared) {
+  if (shared)
+    if (auto it = shared->find(&d); it != shared->end()) s.x_store = it->second;
+  if (!s.x_store) {
+    auto x = std::make_shared<xt::xtensor<T, 2>>(xt::xtensor<T, 2>::from_shape(d.x.shape()));
+    std::copy(d.x.begin(), d.x.end(), x->begin());
+    s.x_store = x;
+    if (shared) (*shared)[&d] = x;
+  }
+  s.x = view_of(*s.x_store);
 }
 template <>
-void convert_x(const Dataset& d, Split<double>& s) {
+void convert_x(const Dataset& d, Split<double>& s, ConvertedData<double>*) {
   s.x = view_of(d.x);  // the data set outlives the trainer: train on its matrix, uncopied
 }
 
 template <class T>
-Split<T> to_split(const Dataset& d, const Loss<T>& loss, std::size_t units) {
+Split<T> to_split(const Dataset& d, const Loss<T>& loss, std::size_t units, ConvertedData<T>* shared) {
   Split<T> s;
-  convert_x(d, s);
+  convert_x(d, s, shared);
   s.y = xt::zeros<T>({units, d.m()});
   loss.encode(d.y.data(), view_of(s.y));
   return s;
@@ -78,12 +84,10 @@ CView<T> gather_examples(const xt::xtensor<T, 2>& examples, const std::size_t* i
   return buf.view();
 }
 
-std::string nonfinite(double v) { return std::isnan(v) ? "NaN" : "infinite"; }
-
 }  // namespace
 
 template <class T>
-Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOptions& opts)
+Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOptions& opts, ConvertedData<T>* shared)
     : e_(e), cfg_(e.resolved), opts_(opts) {
   const ConfigNode& model = cfg_.at("model");
   const ConfigNode& training = cfg_.at("training");
@@ -99,9 +103,9 @@ Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOpti
   checkpoint_every_ = training.has("checkpoint_every") ? training.get_integer("checkpoint_every") : 0;
 
   const std::size_t units = static_cast<std::size_t>(model.at("layers").items().back().get_integer("units"));
-  train_ = to_split<T>(data.train, *loss_, units);
-  if (data.test) test_ = to_split<T>(*data.test, *loss_, units);
-  if (data.validation) validation_ = to_split<T>(*data.validation, *loss_, units);
+  train_ = to_split<T>(data.train, *loss_, units, shared);
+  if (data.test) test_ = to_split<T>(*data.test, *loss_, units, shared);
+  if (data.validation) validation_ = to_split<T>(*data.validation, *loss_, units, shared);
   const std::size_t m = train_.m();
   batch_ = training.has("batch_size") ? std::min<std::size_t>(m, training.get_integer("batch_size")) : m;
   shuffle_ = batch_ < m;
@@ -162,6 +166,7 @@ Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOpti
   ps.total = total_;
   ps.print_every = print_every_;
   ps.epochs = training.has("epochs") ? training.get_integer("epochs") : 0;
+  if (opts_.log) ps.out = opts_.log;
   progress_ = std::make_unique<ProgressReporter>(ps);
 
   if (opts_.resume) restore(read_checkpoint(opts_.checkpoint));
@@ -179,44 +184,6 @@ void Trainer<T>::reserve_history() {
     v->reserve(need(iterations_per_epoch_));
   h.evaluated_at.reserve(need(evaluate_every_));
   for (auto* v : {&h.train_metric, &h.test_metric}) v->reserve(need(evaluate_every_));
-}
-
-template <class T>
-TrainOutcome Trainer<T>::run() {
-  TrainOutcome out;
-  out.metric = loss_->metric();
-  out.cost_description = loss_->long_name();
-  if (l2_ > 0) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", l2_);
-    out.cost_description += ", plus the L2 penalty (lambda/2m) * sum of squared weights (lambda = " + std::string(buf) + ")";
-  }
-  out.learning_rate_description = schedule_->describe();
-  session_start_ = std::chrono::steady_clock::now();
-  progress_->start(it_);
-  const long long first = it_;
-  const auto loop_start = std::chrono::steady_clock::now();
-  while (it_ < total_) {
-    // The top of an iteration: the state a checkpoint holds.
-    if (checkpoint_every_ > 0 && it_ % checkpoint_every_ == 0 && it_ > 0 && it_ != resumed_from_ &&
-        !opts_.checkpoint.empty())
-      save_checkpoint();
-    if (evaluate_every_ > 0 && it_ % evaluate_every_ == 0) evaluate(it_);
-    if (!iterate(out)) break;
-    if (opts_.after_iteration) opts_.after_iteration(it_);
-    if (opts_.stop && *opts_.stop && it_ < total_) {
-      out.status = "interrupted";
-      out.signal = *opts_.stop;
-      out.stop_reason = std::string("interrupted by ") + (out.signal == SIGTERM ? "SIGTERM" : out.signal == SIGINT ? "SIGINT" : "a signal") +
-                        " after " + std::to_string(it_) + " of " + std::to_string(total_) + " iterations";
-      if (!opts_.checkpoint.empty()) save_checkpoint();
-      break;
-    }
-  }
-  loop_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
-  loop_iterations_ = it_ - first;
-  finish(out);
-  return out;
 }
 
 template <class T>
@@ -239,57 +206,6 @@ double Trainer<T>::learning_rate() const {
   if (schedule_->per_epoch())
     return schedule_->rate(lr0_, epoch_, static_cast<double>(total_) / static_cast<double>(iterations_per_epoch_));
   return schedule_->rate(lr0_, it_, static_cast<double>(total_));
-}
-
-template <class T>
-bool Trainer<T>::iterate(TrainOutcome& out) {
-  CView<T> x, y;
-  std::size_t len = 0;
-  select_batch(x, y, len);
-  const double lr = learning_rate();
-  CView<T> a = net_.forward(x, ForwardMode{true, &rng_});
-  const auto& params = net_.parameters();
-  T cost_t = (T(1) / static_cast<T>(len)) * loss_->sum(net_.layer(net_.size() - 1).pre_activation(), a, y);
-  if (l2_ > 0) cost_t = cost_t + l2_penalty(params, l2_, len);
-  const double cost = static_cast<double>(cost_t);
-  const bool record = record_every_ > 0 && it_ % record_every_ == 0;
-  if (record) {
-    history_.iteration.push_back(it_);
-    history_.cost.push_back(cost);
-    history_.learning_rate.push_back(lr);
-  }
-  if (!std::isfinite(cost)) {
-    out.status = "diverged";
-    out.diverged_at = it_;
-    out.stop_reason = "diverged at iteration " + std::to_string(it_) + ": the cost is " + nonfinite(cost) +
-                      " (try a smaller learning_rate)";
-    return false;
-  }
-  epoch_cost_sum_ += cost * static_cast<double>(len);
-  epoch_metric_sum_ += loss_->metric_sum(a, y);
-  epoch_examples_ += static_cast<long long>(len);
-
-  net_.backward(x, *loss_, y);
-  add_l2_gradient(params, l2_, len);
-  // The update goes into the gradient buffers; values and gradients swap only when all of it
-  // is finite, so a diverging update leaves the last finite parameters without a copy.
-  if (optimizer_->step_into_grad(params, static_cast<T>(lr))) {
-    for (const auto& p : params) std::swap(*p.value, *p.grad);
-  } else {
-    out.status = "diverged";
-    out.diverged_at = it_;
-    out.stop_reason = "diverged at iteration " + std::to_string(it_) +
-                      ": its update made parameters NaN or infinite (try a smaller learning_rate)";
-    return false;
-  }
-  ++it_;
-  batch_pos_ += len;
-  progress_->iteration(it_ - 1, epoch_, cost, lr, record);
-  if (batch_pos_ >= train_.m()) {
-    batch_pos_ = 0;
-    return end_epoch(out);
-  }
-  return true;
 }
 
 template <class T>

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <csignal>
+#include <cstdio>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -76,6 +77,8 @@ struct TrainOptions {
   // Nonzero (a signal number) once the run should stop: after the current iteration the loop
   // writes a checkpoint and returns with status "interrupted".
   const volatile std::sig_atomic_t* stop = nullptr;
+  // Where progress goes (stderr when null): a fused sweep gives each run its own log.
+  std::FILE* log = nullptr;
   // Called after each update with the number of updates done (embedding code and tests).
   std::function<void(long long)> after_iteration;
 };

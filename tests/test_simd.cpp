@@ -246,3 +246,29 @@ BOOST_AUTO_TEST_CASE(cross_entropy_terms) {
   BOOST_TEST(t[3] == -800.0);
   BOOST_TEST(t[4] == 0.0);
 }
+
+BOOST_AUTO_TEST_CASE(grouped_rows_give_the_bits_of_separate_products) {
+  // Two networks' first layers (20 and 7 units) against one X: Z = W X and dW = (1/m) dZ X^T as
+  // one product over row pointers, equal bit for bit to the two products made separately.
+  const std::size_t n = 300, m = 209, u1 = 20, u2 = 7;
+  auto x = uniform(n * m, 0, 1, 50), w1 = uniform(u1 * n, -1, 1, 51), w2 = uniform(u2 * n, -1, 1, 52);
+  auto dz1 = uniform(u1 * m, -1, 1, 53), dz2 = uniform(u2 * m, -1, 1, 54);
+  std::vector<double> z1(u1 * m), z2(u2 * m), g1(u1 * m), g2(u2 * m);
+  std::vector<double> d1(u1 * n), d2(u2 * n), e1(u1 * n), e2(u2 * n);
+  if (!simd::gemm(false, false, u1, m, n, 1.0, w1.data(), n, x.data(), m, z1.data(), m)) return;  // BLAS machine
+  simd::gemm(false, false, u2, m, n, 1.0, w2.data(), n, x.data(), m, z2.data(), m);
+  simd::gemm(false, true, u1, n, m, 1.0 / m, dz1.data(), m, x.data(), m, d1.data(), n);
+  simd::gemm(false, true, u2, n, m, 1.0 / m, dz2.data(), m, x.data(), m, d2.data(), n);
+  std::vector<const double*> a, dz;
+  std::vector<double*> c, dw;
+  for (std::size_t i = u2; i-- > 0;) a.push_back(w2.data() + i * n), c.push_back(g2.data() + i * m);  // any order
+  for (std::size_t i = 0; i < u1; ++i) a.push_back(w1.data() + i * n), c.push_back(g1.data() + i * m);
+  for (std::size_t i = 0; i < u1; ++i) dz.push_back(dz1.data() + i * m), dw.push_back(e1.data() + i * n);
+  for (std::size_t i = 0; i < u2; ++i) dz.push_back(dz2.data() + i * m), dw.push_back(e2.data() + i * n);
+  BOOST_REQUIRE(simd::gemm_rows(false, u1 + u2, m, n, 1.0, a.data(), x.data(), m, c.data()));
+  BOOST_REQUIRE(simd::gemm_rows(true, u1 + u2, n, m, 1.0 / m, dz.data(), x.data(), m, dw.data()));
+  BOOST_TEST(std::memcmp(g1.data(), z1.data(), z1.size() * sizeof(double)) == 0);
+  BOOST_TEST(std::memcmp(g2.data(), z2.data(), z2.size() * sizeof(double)) == 0);
+  BOOST_TEST(std::memcmp(e1.data(), d1.data(), d1.size() * sizeof(double)) == 0);
+  BOOST_TEST(std::memcmp(e2.data(), d2.data(), d2.size() * sizeof(double)) == 0);
+}
