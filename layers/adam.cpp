@@ -63,7 +63,7 @@ class Adam : public SlotOptimizer<T> {
     c.flag = bias_correction_;
     for (std::size_t k = 0; k < params.size(); ++k)
       ok = simd::update_adam(params[k].value->data(), params[k].grad->data(), this->slot(0, k), this->slot(1, k),
-                             this->target(params[k], into_grad), params[k].value->size(), c) && ok;
+                             this->compensation(k), this->target(params[k], into_grad), params[k].value->size(), c) && ok;
     ++this->steps_;
     return ok;
   }

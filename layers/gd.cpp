@@ -26,8 +26,9 @@ class GradientDescent : public Optimizer<T> {
     bool ok = true;
     simd::UpdateScalars<T> c{};
     c.lr = lr;
-    for (const auto& p : params)
-      ok = simd::update_gd(p.value->data(), p.grad->data(), this->target(p, into_grad), p.value->size(), c) && ok;
+    for (std::size_t k = 0; k < params.size(); ++k)
+      ok = simd::update_gd(params[k].value->data(), params[k].grad->data(), this->compensation(k),
+                           this->target(params[k], into_grad), params[k].value->size(), c) && ok;
     ++this->steps_;
     return ok;
   }

@@ -43,7 +43,7 @@ class Momentum : public SlotOptimizer<T> {
     c.one_minus1 = static_cast<T>(1.0 - beta_);
     c.flag = nesterov_;
     for (std::size_t k = 0; k < params.size(); ++k)
-      ok = simd::update_momentum(params[k].value->data(), params[k].grad->data(), this->slot(0, k),
+      ok = simd::update_momentum(params[k].value->data(), params[k].grad->data(), this->slot(0, k), this->compensation(k),
                                  this->target(params[k], into_grad), params[k].value->size(), c) && ok;
     ++this->steps_;
     return ok;

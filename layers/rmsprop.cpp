@@ -40,7 +40,7 @@ class RmsProp : public SlotOptimizer<T> {
     c.one_minus1 = static_cast<T>(1.0 - beta_);
     c.eps = static_cast<T>(epsilon_);
     for (std::size_t k = 0; k < params.size(); ++k)
-      ok = simd::update_rmsprop(params[k].value->data(), params[k].grad->data(), this->slot(0, k),
+      ok = simd::update_rmsprop(params[k].value->data(), params[k].grad->data(), this->slot(0, k), this->compensation(k),
                                 this->target(params[k], into_grad), params[k].value->size(), c) && ok;
     ++this->steps_;
     return ok;

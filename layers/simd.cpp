@@ -231,20 +231,20 @@ void tanh(const T* x, T* out, std::size_t n) {
 }
 
 template <class T>
-bool update_gd(const T* w, const T* g, T* out, std::size_t n, const UpdateScalars<T>& c) {
-  return ops<T>().update_gd(w, g, out, n, c);
+bool update_gd(const T* w, const T* g, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c) {
+  return ops<T>().update_gd(w, g, comp, out, n, c);
 }
 template <class T>
-bool update_momentum(const T* w, const T* g, T* v, T* out, std::size_t n, const UpdateScalars<T>& c) {
-  return ops<T>().update_momentum(w, g, v, out, n, c);
+bool update_momentum(const T* w, const T* g, T* v, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c) {
+  return ops<T>().update_momentum(w, g, v, comp, out, n, c);
 }
 template <class T>
-bool update_rmsprop(const T* w, const T* g, T* s, T* out, std::size_t n, const UpdateScalars<T>& c) {
-  return ops<T>().update_rmsprop(w, g, s, out, n, c);
+bool update_rmsprop(const T* w, const T* g, T* s, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c) {
+  return ops<T>().update_rmsprop(w, g, s, comp, out, n, c);
 }
 template <class T>
-bool update_adam(const T* w, const T* g, T* v, T* s, T* out, std::size_t n, const UpdateScalars<T>& c) {
-  return ops<T>().update_adam(w, g, v, s, out, n, c);
+bool update_adam(const T* w, const T* g, T* v, T* s, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c) {
+  return ops<T>().update_adam(w, g, v, s, comp, out, n, c);
 }
 
 #define MINDSET_SIMD_INSTANTIATE(T)                                                            \
@@ -254,10 +254,10 @@ bool update_adam(const T* w, const T* g, T* v, T* s, T* out, std::size_t n, cons
   template void exp<T>(const T*, T*, std::size_t);                                             \
   template void log<T>(const T*, T*, std::size_t);                                             \
   template void tanh<T>(const T*, T*, std::size_t);                                            \
-  template bool update_gd<T>(const T*, const T*, T*, std::size_t, const UpdateScalars<T>&);      \
-  template bool update_momentum<T>(const T*, const T*, T*, T*, std::size_t, const UpdateScalars<T>&); \
-  template bool update_rmsprop<T>(const T*, const T*, T*, T*, std::size_t, const UpdateScalars<T>&);  \
-  template bool update_adam<T>(const T*, const T*, T*, T*, T*, std::size_t, const UpdateScalars<T>&);
+  template bool update_gd<T>(const T*, const T*, T*, T*, std::size_t, const UpdateScalars<T>&);    \
+  template bool update_momentum<T>(const T*, const T*, T*, T*, T*, std::size_t, const UpdateScalars<T>&); \
+  template bool update_rmsprop<T>(const T*, const T*, T*, T*, T*, std::size_t, const UpdateScalars<T>&);  \
+  template bool update_adam<T>(const T*, const T*, T*, T*, T*, T*, std::size_t, const UpdateScalars<T>&);
 MINDSET_SIMD_INSTANTIATE(float)
 MINDSET_SIMD_INSTANTIATE(double)
 #undef MINDSET_SIMD_INSTANTIATE

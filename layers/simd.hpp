@@ -56,20 +56,21 @@ void bce_terms(const T* z, const T* a, const T* y, T* out, std::size_t n);
 
 // Optimiser updates, elementwise and in the order the optimisers' formulas state (gd.cpp,
 // momentum.cpp, rmsprop.cpp, adam.cpp): out may be w itself or g (the trainer writes new values
-// into the gradient buffer). Each returns whether every new value is finite.
+// into the gradient buffer). comp (or null): a compensation array, the step then added with
+// Kahan's summation (float32 parameters). Each returns whether every new value is finite.
 template <class T>
 struct UpdateScalars {
   T lr, beta1, one_minus1, beta2, one_minus2, eps, corr1, corr2;
   bool flag;  // momentum: nesterov; adam: bias correction
 };
 template <class T>
-bool update_gd(const T* w, const T* g, T* out, std::size_t n, const UpdateScalars<T>& c);
+bool update_gd(const T* w, const T* g, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c);
 template <class T>
-bool update_momentum(const T* w, const T* g, T* v, T* out, std::size_t n, const UpdateScalars<T>& c);
+bool update_momentum(const T* w, const T* g, T* v, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c);
 template <class T>
-bool update_rmsprop(const T* w, const T* g, T* s, T* out, std::size_t n, const UpdateScalars<T>& c);
+bool update_rmsprop(const T* w, const T* g, T* s, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c);
 template <class T>
-bool update_adam(const T* w, const T* g, T* v, T* s, T* out, std::size_t n, const UpdateScalars<T>& c);
+bool update_adam(const T* w, const T* g, T* v, T* s, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c);
 
 // Elementwise functions (out may alias x).
 template <class T>

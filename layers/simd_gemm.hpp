@@ -4,8 +4,8 @@
 // streamed once per product.
 //
 //   NN and TN (Z = W X, dA = W^T dZ): vectorised along C's rows; a register tile of up to 12
-//   rows x 2 vectors accumulates over k in order (K is blocked only to keep B in cache: the
-//   partial sums go through C, so each element is one fused multiply-add chain over k = 0..K-1).
+//   rows x 2 vectors accumulates a block of kc values of k in order (a fused multiply-add
+//   chain), and the blocks' partial sums are added to C in order.
 //   NT (dW = (1/m) dZ X^T): dot products along k, 3 rows of A x 8 rows of B per tile, each
 //   dot product's 8 (or 16) lanes added by a fixed tree.
 //
@@ -62,6 +62,7 @@ struct Vec<double> {
   static R set1(double x) { return _mm512_set1_pd(x); }
   static R fma(R a, R b, R c) { return _mm512_fmadd_pd(a, b, c); }
   static R mul(R a, R b) { return _mm512_mul_pd(a, b); }
+  static R add(R a, R b) { return _mm512_add_pd(a, b); }
   static void store(double* p, M m, R v) { _mm512_mask_storeu_pd(p, m, v); }
   static M mask(std::size_t have, std::size_t from) {
     return from >= have ? M(0) : have - from >= W ? M(0xff) : M((1u << (have - from)) - 1);
@@ -91,6 +92,7 @@ struct Vec<float> {
   static R set1(float x) { return _mm512_set1_ps(x); }
   static R fma(R a, R b, R c) { return _mm512_fmadd_ps(a, b, c); }
   static R mul(R a, R b) { return _mm512_mul_ps(a, b); }
+  static R add(R a, R b) { return _mm512_add_ps(a, b); }
   static void store(float* p, M m, R v) { _mm512_mask_storeu_ps(p, m, v); }
   static M mask(std::size_t have, std::size_t from) {
     return from >= have ? M(0) : have - from >= W ? M(0xffff) : M((1u << (have - from)) - 1);
@@ -121,8 +123,8 @@ void nn_tile(std::size_t k0, std::size_t k1, const T* const* ar, std::size_t lda
 #pragma GCC unroll 12
   for (int i = 0; i < MR; ++i) {
     a[i] = ar[i];
-    acc0[i] = accumulate ? V::load(m0, cr[i] + j0) : V::zero();
-    acc1[i] = accumulate ? V::load(m1, cr[i] + j0 + V::W) : V::zero();
+    acc0[i] = V::zero();
+    acc1[i] = V::zero();
   }
   for (std::size_t k = k0; k < k1; ++k) {
     const T* b = B + k * ldb;
@@ -135,9 +137,15 @@ void nn_tile(std::size_t k0, std::size_t k1, const T* const* ar, std::size_t lda
       acc1[i] = V::fma(av, b1, acc1[i]);
     }
   }
+  // C = (p_0 + p_1) + ... + p_b, the partial sums of the K-blocks added in order (a chain of
+  // kc products and one of K / kc partials: far more accurate in float32 than one chain of K).
   const bool scale = alpha != T(1);
 #pragma GCC unroll 12
   for (int i = 0; i < MR; ++i) {
+    if (accumulate) {
+      acc0[i] = V::add(V::load(m0, cr[i] + j0), acc0[i]);
+      acc1[i] = V::add(V::load(m1, cr[i] + j0 + V::W), acc1[i]);
+    }
     V::store(cr[i] + j0, m0, scale ? V::mul(acc0[i], V::set1(alpha)) : acc0[i]);
     V::store(cr[i] + j0 + V::W, m1, scale ? V::mul(acc1[i], V::set1(alpha)) : acc1[i]);
   }

@@ -22,10 +22,10 @@ struct Ops {
   void (*exp)(const T*, T*, std::size_t);
   void (*log)(const T*, T*, std::size_t);
   void (*tanh)(const T*, T*, std::size_t);
-  bool (*update_gd)(const T*, const T*, T*, std::size_t, const UpdateScalars<T>&);
-  bool (*update_momentum)(const T*, const T*, T*, T*, std::size_t, const UpdateScalars<T>&);
-  bool (*update_rmsprop)(const T*, const T*, T*, T*, std::size_t, const UpdateScalars<T>&);
-  bool (*update_adam)(const T*, const T*, T*, T*, T*, std::size_t, const UpdateScalars<T>&);
+  bool (*update_gd)(const T*, const T*, T*, T*, std::size_t, const UpdateScalars<T>&);
+  bool (*update_momentum)(const T*, const T*, T*, T*, T*, std::size_t, const UpdateScalars<T>&);
+  bool (*update_rmsprop)(const T*, const T*, T*, T*, T*, std::size_t, const UpdateScalars<T>&);
+  bool (*update_adam)(const T*, const T*, T*, T*, T*, T*, std::size_t, const UpdateScalars<T>&);
 };
 
 struct Table {

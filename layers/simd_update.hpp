@@ -54,39 +54,52 @@ inline void st(T* p, typename Lanes<T>::V v) {
   __builtin_memcpy(p, &v, sizeof v);
 }
 
-// Applies f(w, g, a, b) -> new value to blocks of 8 (a, b: optional state arrays, updated in
-// place by f), the tail through zero-padded copies. Returns whether all new values are finite.
+// New values w - f(w, g, a, b) in blocks of 8 (f returns the step and updates the optional state
+// arrays a, b in place), the tail through zero-padded copies. With comp (float32), the step is
+// added with Kahan's compensation: y = -step - c; t = w + y; c = (t - w) - y; new value t.
+// Returns whether all new values are finite.
 template <class T, class F>
-bool update_blocks(const T* w, const T* g, T* a, T* b, T* out, std::size_t n, F f) {
+bool update_blocks(const T* w, const T* g, T* a, T* b, T* comp, T* out, std::size_t n, F f) {
   using V = typename Lanes<T>::V;
   using M = typename Lanes<T>::M;
   M bad = {};
   std::size_t i = 0;
+  auto apply = [](V wv, V step, T* c) {
+    if (!c) return wv - step;
+    V cv = ld(c);
+    const V y = -step - cv, t = wv + y;
+    st(c, (t - wv) - y);
+    return t;
+  };
   for (; i + 8 <= n; i += 8) {
     V av = a ? ld(a + i) : V{}, bv = b ? ld(b + i) : V{};
-    const V o = f(ld(w + i), ld(g + i), av, bv);
+    const V wv = ld(w + i);
+    const V o = apply(wv, f(wv, ld(g + i), av, bv), comp ? comp + i : nullptr);
     if (a) st(a + i, av);
     if (b) st(b + i, bv);
     st(out + i, o);
     bad |= (o - o) != V{};  // inf - inf and NaN - NaN are NaN
   }
   if (i < n) {
-    T wt[8] = {}, gt[8] = {}, at[8] = {}, bt[8] = {}, ot[8];
+    T wt[8] = {}, gt[8] = {}, at[8] = {}, bt[8] = {}, ct[8] = {}, ot[8];
     const std::size_t r = n - i;
     for (std::size_t j = 0; j < r; ++j) {
       wt[j] = w[i + j];
       gt[j] = g[i + j];
       if (a) at[j] = a[i + j];
       if (b) bt[j] = b[i + j];
+      if (comp) ct[j] = comp[i + j];
     }
     V av = ld(at), bv = ld(bt);
-    st(ot, f(ld(wt), ld(gt), av, bv));
+    const V wv = ld(wt);
+    st(ot, apply(wv, f(wv, ld(gt), av, bv), comp ? ct : nullptr));
     st(at, av);
     st(bt, bv);
     for (std::size_t j = 0; j < r; ++j) {
       out[i + j] = ot[j];
       if (a) a[i + j] = at[j];
       if (b) b[i + j] = bt[j];
+      if (comp) comp[i + j] = ct[j];
       bad[0] |= !(ot[j] - ot[j] == T(0));
     }
   }
@@ -96,53 +109,53 @@ bool update_blocks(const T* w, const T* g, T* a, T* b, T* out, std::size_t n, F 
 }
 
 template <class T>
-bool update_gd(const T* w, const T* g, T* out, std::size_t n, const UpdateScalars<T>& c) {
+bool update_gd(const T* w, const T* g, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c) {
   using V = typename Lanes<T>::V;
   const T lr = c.lr;
-  return update_blocks<T>(w, g, nullptr, nullptr, out, n, [=](V wv, V gv, V&, V&) { return wv - lr * gv; });
+  return update_blocks<T>(w, g, nullptr, nullptr, comp, out, n, [=](V, V gv, V&, V&) { return lr * gv; });
 }
 
 template <class T>
-bool update_momentum(const T* w, const T* g, T* v, T* out, std::size_t n, const UpdateScalars<T>& c) {
+bool update_momentum(const T* w, const T* g, T* v, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c) {
   using V = typename Lanes<T>::V;
   const T beta = c.beta1, om = c.one_minus1, lr = c.lr;
   if (c.flag)
-    return update_blocks<T>(w, g, v, nullptr, out, n, [=](V wv, V gv, V& vv, V&) {
+    return update_blocks<T>(w, g, v, nullptr, comp, out, n, [=](V, V gv, V& vv, V&) {
       vv = beta * vv + om * gv;
-      return wv - lr * (beta * vv + om * gv);
+      return lr * (beta * vv + om * gv);
     });
-  return update_blocks<T>(w, g, v, nullptr, out, n, [=](V wv, V gv, V& vv, V&) {
+  return update_blocks<T>(w, g, v, nullptr, comp, out, n, [=](V, V gv, V& vv, V&) {
     vv = beta * vv + om * gv;
-    return wv - lr * vv;
+    return lr * vv;
   });
 }
 
 template <class T>
-bool update_rmsprop(const T* w, const T* g, T* s, T* out, std::size_t n, const UpdateScalars<T>& c) {
+bool update_rmsprop(const T* w, const T* g, T* s, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c) {
   using V = typename Lanes<T>::V;
   const T beta = c.beta1, om = c.one_minus1, eps = c.eps, lr = c.lr;
-  return update_blocks<T>(w, g, s, nullptr, out, n, [=](V wv, V gv, V& sv, V&) {
+  return update_blocks<T>(w, g, s, nullptr, comp, out, n, [=](V, V gv, V& sv, V&) {
     sv = beta * sv + om * (gv * gv);
-    return wv - lr * gv / (Lanes<T>::sqrt(sv) + eps);
+    return lr * gv / (Lanes<T>::sqrt(sv) + eps);
   });
 }
 
 template <class T>
-bool update_adam(const T* w, const T* g, T* v, T* s, T* out, std::size_t n, const UpdateScalars<T>& c) {
+bool update_adam(const T* w, const T* g, T* v, T* s, T* comp, T* out, std::size_t n, const UpdateScalars<T>& c) {
   using V = typename Lanes<T>::V;
   const T b1 = c.beta1, c1 = c.one_minus1, b2 = c.beta2, c2 = c.one_minus2, eps = c.eps, lr = c.lr;
   const T corr1 = c.corr1, corr2 = c.corr2;
   if (c.flag)
-    return update_blocks<T>(w, g, v, s, out, n, [=](V wv, V gv, V& vv, V& sv) {
+    return update_blocks<T>(w, g, v, s, comp, out, n, [=](V, V gv, V& vv, V& sv) {
       vv = b1 * vv + c1 * gv;
       sv = b2 * sv + c2 * (gv * gv);
       const V v_hat = vv / corr1, s_hat = sv / corr2;
-      return wv - lr * v_hat / (Lanes<T>::sqrt(s_hat) + eps);
+      return lr * v_hat / (Lanes<T>::sqrt(s_hat) + eps);
     });
-  return update_blocks<T>(w, g, v, s, out, n, [=](V wv, V gv, V& vv, V& sv) {
+  return update_blocks<T>(w, g, v, s, comp, out, n, [=](V, V gv, V& vv, V& sv) {
     vv = b1 * vv + c1 * gv;
     sv = b2 * sv + c2 * (gv * gv);
-    return wv - lr * vv / (Lanes<T>::sqrt(sv) + eps);
+    return lr * vv / (Lanes<T>::sqrt(sv) + eps);
   });
 }
 
