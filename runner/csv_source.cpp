@@ -73,16 +73,18 @@ class CsvSource : public DataSource {
     while (rd.next(f, count)) {
       ++rows;
       bool drop = false;
-      double label = 0;
-      const CsvField& lf = f[label_];
-      if (is_na(lf)) {
-        if (label_rule_ != Policy::Drop)
-          rd.fail(lf.line, lf.column, "the label ('" + header_[label_] + "') is missing; rows need a label "
-                                      "(missing: drop leaves such rows out)");
-        drop = true;
-        ++drops[cols_.size()];
-      } else {
-        label = read_label(rd, lf);
+      double label = std::nan("");  // stays NaN in a table without labels
+      if (has_label()) {
+        const CsvField& lf = f[label_];
+        if (is_na(lf)) {
+          if (label_rule_ != Policy::Drop)
+            rd.fail(lf.line, lf.column, "the label ('" + header_[label_] + "') is missing; rows need a label "
+                                        "(missing: drop leaves such rows out)");
+          drop = true;
+          ++drops[cols_.size()];
+        } else {
+          label = read_label(rd, lf);
+        }
       }
       for (std::size_t c = 0; c < cols_.size(); ++c) {
         Col& col = cols_[c];
@@ -145,6 +147,7 @@ class CsvSource : public DataSource {
     throw UserError(n.mark(), key, msg);
   }
 
+  bool has_label() const { return label_ != kNoLabel; }
   bool is_na(const CsvField& f) const { return na_.count(f.quoted ? f.text : trimmed(f.text)) > 0; }
 
   void read_header(const CsvReader& rd, const std::vector<CsvField>& f, std::size_t count) {
@@ -178,8 +181,14 @@ class CsvSource : public DataSource {
 
   void select_columns() {
     const ConfigNode* lab = o_.find("label");
-    if (!lab) fail("label", "missing required key 'label' (the column of the labels)");
-    label_ = column_index(*lab, "label");
+    // `mindset predict` reads tables without a label column: it sets labels_optional (not part of
+    // the schema, so configs cannot) and gets a Dataset with no labels (y empty).
+    const bool optional = o_.find("labels_optional") && o_.at("labels_optional").as_bool();
+    if (!lab && !optional) fail("label", "missing required key 'label' (the column of the labels)");
+    if (optional && (!lab || std::find(header_.begin(), header_.end(), lab->text()) == header_.end()))
+      label_ = kNoLabel;
+    else
+      label_ = column_index(*lab, "label");
     std::vector<std::size_t> ignore = name_list("ignore"), categorical = name_list("categorical");
     auto has = [](const std::vector<std::size_t>& v, std::size_t i) { return std::find(v.begin(), v.end(), i) != v.end(); };
     std::vector<std::size_t> features;
@@ -197,7 +206,7 @@ class CsvSource : public DataSource {
       for (std::size_t i = 0; i < header_.size(); ++i)
         if (i != label_ && !has(ignore, i)) features.push_back(i);
     }
-    if (has(ignore, label_)) fail("ignore", "'" + header_[label_] + "' is the label; it can't be ignored");
+    if (has_label() && has(ignore, label_)) fail("ignore", "'" + header_[label_] + "' is the label; it can't be ignored");
     for (std::size_t i = 0; i < categorical.size(); ++i) {
       const ConfigNode& n = o_.at("categorical").items()[i];
       std::string key = "categorical[" + std::to_string(i) + "]";
@@ -271,6 +280,7 @@ class CsvSource : public DataSource {
     }
     for (const auto& [name, value] : m->entries()) {
       const std::string key = "missing." + name;
+      if (!has_label() && o_.find("label") && name == o_.get_string("label")) continue;  // no label column here
       ConfigNode name_node = ConfigNode::scalar(name, true, m->key_mark(name));
       std::size_t idx = column_index(name_node, key);
       if (idx == label_) {
@@ -337,7 +347,7 @@ class CsvSource : public DataSource {
     if (rows == 0) fail("path", "the file " + path + " has a header but no rows of data");
     if (y_.empty())
       fail("missing", "all " + std::to_string(rows) + " rows of " + path + " have missing values and were dropped");
-    if (const ConfigNode* pos = o_.find("positive"); pos && positive_seen_.empty()) {
+    if (const ConfigNode* pos = o_.find("positive"); pos && positive_seen_.empty() && has_label()) {
       std::vector<std::string> found = {negative_};
       std::string best = closest_match(pos->text(), found);
       fail("positive", "the label column '" + header_[label_] + "' never has the value '" + pos->text() + "'" +
@@ -355,19 +365,20 @@ class CsvSource : public DataSource {
       used.items().push_back(ConfigNode::of(cols_[c].name));
     }
     d.y = std::move(y_);
+    if (!has_label()) d.y.clear();
     d.raw = std::move(table);
-    if (o_.find("positive")) d.classes = {negative_.empty() ? "not " + positive_seen_ : negative_, positive_seen_};
+    if (o_.find("positive") && has_label()) d.classes = {negative_.empty() ? "not " + positive_seen_ : negative_, positive_seen_};
     d.provenance = ConfigNode::map();
     d.provenance.set("type", ConfigNode::of("csv"));
     d.provenance.set("path", ConfigNode::of(path));
-    d.provenance.set("label", ConfigNode::of(header_[label_]));
+    if (has_label()) d.provenance.set("label", ConfigNode::of(header_[label_]));
     d.provenance.set("columns", used);
     d.provenance.set("rows", ConfigNode::of(static_cast<long long>(rows)));
     d.provenance.set("dropped_rows", ConfigNode::of(static_cast<long long>(dropped)));
     if (dropped) {
       std::string why;
       for (std::size_t c = 0; c <= k; ++c)
-        if (drops[c]) why += (why.empty() ? "" : ", ") + (c < k ? cols_[c].name : header_[label_]) + " " + std::to_string(drops[c]);
+        if (drops[c]) why += (why.empty() ? "" : ", ") + (c < k ? cols_[c].name : std::string("the label")) + " " + std::to_string(drops[c]);
       d.warnings.push_back("dropped " + std::to_string(dropped) + " of " + std::to_string(rows) + " rows of " + path +
                            " for missing values (" + why + ")");
     }
@@ -378,6 +389,7 @@ class CsvSource : public DataSource {
   ConfigNode o_;
   std::set<std::string> na_;
   std::vector<std::string> header_;
+  static constexpr std::size_t kNoLabel = static_cast<std::size_t>(-1);
   std::size_t label_ = 0;
   Policy label_rule_ = Policy::Error;
   std::vector<Col> cols_;

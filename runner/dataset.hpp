@@ -61,7 +61,18 @@ struct DataBundle {
 // Loads `data` of a resolved config: sources, split, encoding, preprocessing, provenance.
 // `output_units` and the loss check the labels. Warnings go to stderr and DataBundle::warnings.
 // `seed` (the experiment's) seeds the split unless data.split_seed is given.
-DataBundle load_data(const ConfigNode& data, const ConfigNode& loss, std::size_t output_units, std::uint32_t seed = 1);
+//
+// `fitted` (predict): a trained run's encoding and fitted preprocessing, applied to every split
+// instead of being fitted on the training split; its train.n() is the number of features the
+// run's network takes (its train.x may hold no examples).
+DataBundle load_data(const ConfigNode& data, const ConfigNode& loss, std::size_t output_units, std::uint32_t seed = 1,
+                     const DataBundle* fitted = nullptr);
+
+// Examples for a trained network from one data source (a validated data-source map; `where`
+// names it in messages): read, encoded with fitted.encoding, preprocessed with fitted's steps.
+// A csv source with the internal option labels_optional may give no labels (y empty). Labels,
+// when present, are not checked here.
+Dataset load_for_prediction(const ConfigNode& source, const DataBundle& fitted, const std::string& where);
 
 // Cross-key checks of a resolved `data` (test and test_fraction together, fractions >= 1).
 void check_data_config(const ConfigNode& data, Diagnostics& diags);

@@ -260,4 +260,51 @@ void Encoding::write(hid_t data_group) const {
   }
 }
 
+Encoding Encoding::read(hid_t data_group) {
+  using P = MissingRule::Policy;
+  h5::Handle g = h5::open_group(data_group, "encoding");
+  Encoding enc;
+  for (std::size_t i = 1;; ++i) {
+    const std::string name = "column_" + std::to_string(i);
+    if (!h5::exists(g.id(), name)) break;
+    h5::Handle cg = h5::open_group(g.id(), name);
+    Column c;
+    c.name = h5::get_attr_string(cg.id(), "name");
+    const std::string kind = h5::get_attr_string(cg.id(), "kind");
+    if (kind != "categorical" && kind != "numeric")
+      throw std::runtime_error("/data/encoding/" + name + ": unknown kind '" + kind + "'");
+    c.categorical = kind == "categorical";
+    const std::string missing = h5::get_attr_string(cg.id(), "missing");
+    const std::pair<const char*, P> policies[] = {{"error", P::Error}, {"drop", P::Drop}, {"mean", P::Mean},
+                                                  {"median", P::Median}, {"most_frequent", P::MostFrequent}};
+    bool known = false;
+    for (const auto& [text, policy] : policies)
+      if (missing == text) c.missing.policy = policy, known = true;
+    if (!known && missing.rfind("constant ", 0) == 0) {
+      c.missing.policy = P::Constant;
+      c.missing.text = missing.substr(9);
+      parse_number(c.missing.text, c.missing.number);
+      known = true;
+    }
+    if (!known) throw std::runtime_error("/data/encoding/" + name + ": unknown missing-value policy '" + missing + "'");
+    if (h5::has_attr(cg.id(), "fill")) {
+      c.has_fill = true;
+      if (c.categorical) {
+        c.fill_text = h5::get_attr_string(cg.id(), "fill");
+      } else {
+        h5::Handle a(H5Aopen(cg.id(), "fill", H5P_DEFAULT), H5Aclose);
+        if (!a || H5Aread(a.id(), H5T_NATIVE_DOUBLE, &c.fill) < 0)
+          throw std::runtime_error("/data/encoding/" + name + ": cannot read its fill value");
+      }
+    }
+    if (c.categorical) {
+      h5::Handle cats = h5::open_dataset(cg.id(), "categories");
+      c.categories = h5::read_strings(cats.id());
+    }
+    enc.columns_.push_back(std::move(c));
+  }
+  if (enc.columns_.empty()) throw std::runtime_error("/data/encoding has no columns");
+  return enc;
+}
+
 }  // namespace mindset

@@ -60,6 +60,9 @@ class Encoding {
 
   // /data/encoding: enough for `predict` to encode new rows the same way.
   void write(hid_t data_group) const;
+  // The encoding a results file stored (the inverse of write). Throws std::runtime_error when
+  // /data/encoding is malformed.
+  static Encoding read(hid_t data_group);
 
  private:
   std::vector<Column> columns_;

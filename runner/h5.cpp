@@ -308,4 +308,46 @@ std::string get_attr_string(hid_t obj, const std::string& name) {
   return s;
 }
 
+std::vector<std::string> get_attr_strings(hid_t obj, const std::string& name) {
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name), H5Aclose);
+  Handle type(H5Aget_type(a.id()), H5Tclose);
+  if (H5Tget_class(type.id()) != H5T_STRING) throw H5Error("attribute " + name + " is not a string");
+  if (H5Tis_variable_str(type.id()) <= 0) return {get_attr_string(obj, name)};
+  Handle space(check(H5Aget_space(a.id()), "get a dataspace"), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  std::vector<std::string> out;
+  if (n <= 0) return out;
+  Handle mem = string_type();
+  std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+  check(H5Aread(a.id(), mem.id(), ptrs.data()), "read attribute " + name, 0);
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  H5Dvlen_reclaim(mem.id(), space.id(), H5P_DEFAULT, ptrs.data());
+  return out;
+}
+
+void make_scale(hid_t loc, const std::string& scale, const std::string& scale_name) {
+  Handle ds = open_dataset(loc, scale);
+  check(H5DSset_scale(ds.id(), scale_name.c_str()), "make " + scale + " a dimension scale", 0);
+}
+
+void attach_scale(hid_t loc, const std::string& dataset, const std::string& scale, unsigned dim) {
+  Handle d = open_dataset(loc, dataset);
+  Handle s = open_dataset(loc, scale);
+  check(H5DSattach_scale(d.id(), s.id(), dim), "attach the scale " + scale + " to " + dataset, 0);
+}
+
+std::string attached_scale(hid_t loc, const std::string& dataset, unsigned dim) {
+  Handle d = open_dataset(loc, dataset);
+  std::string found;
+  auto visit = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+    char name[256] = {0};
+    if (H5DSget_scale_name(scale, name, sizeof name) < 0) return -1;
+    *static_cast<std::string*>(out) = name;
+    return 1;  // the first scale is enough
+  };
+  if (H5DSget_num_scales(d.id(), dim) <= 0) return "";
+  if (H5DSiterate_scales(d.id(), dim, nullptr, visit, &found) < 0) return "";
+  return found;
+}
+
 }  // namespace mindset::h5

@@ -79,6 +79,15 @@ std::vector<double> read_doubles(hid_t dataset);  // any integer or float type, 
 std::vector<std::string> read_strings(hid_t dataset);  // fixed or variable length
 double read_scalar(hid_t loc, const std::string& name);
 std::string get_attr_string(hid_t obj, const std::string& name);
+std::vector<std::string> get_attr_strings(hid_t obj, const std::string& name);  // a string array (or one string)
 bool has_attr(hid_t obj, const std::string& name);
+
+// Dimension scales (H5DS, hdf5_hl): `scale` (a 1-D dataset in `loc`) becomes the scale named
+// `scale_name`, and is attached as dimension `dim` of `dataset`. netCDF-4 readers (xarray with
+// h5netcdf, netCDF4) then see the scale as a coordinate and the dataset indexed by it.
+void make_scale(hid_t loc, const std::string& scale, const std::string& scale_name);
+void attach_scale(hid_t loc, const std::string& dataset, const std::string& scale, unsigned dim = 0);
+// The name of the scale attached to dimension `dim` of `dataset` ("" when none).
+std::string attached_scale(hid_t loc, const std::string& dataset, unsigned dim = 0);
 
 }  // namespace mindset::h5

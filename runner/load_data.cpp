@@ -85,6 +85,24 @@ void warn(DataBundle& b, const std::string& msg) {
   b.warnings.push_back(msg);
 }
 
+// A table read for a network trained on non-tabular data: its numeric columns are the features
+// as they are (there is no encoding to apply, so categorical columns cannot be used).
+Dataset numeric_table(Dataset raw) {
+  const RawTable& t = *raw.raw;
+  for (const RawColumn& c : t.columns)
+    if (c.categorical)
+      throw UserError("column '" + c.name + "' is categorical, but the run was not trained on a table and has no "
+                      "encoding for it; use numeric columns only");
+  raw.feature_names.clear();
+  for (const RawColumn& c : t.columns) raw.feature_names.push_back(c.name);
+  raw.raw.reset();
+  return raw;
+}
+
+std::string feature_mismatch(const Dataset& d, std::size_t n) {
+  return "examples have " + std::to_string(d.n()) + " features; the run's network takes " + std::to_string(n);
+}
+
 // A split's place in the config, for messages.
 struct Where {
   const ConfigNode* cfg;
@@ -93,7 +111,8 @@ struct Where {
 
 }  // namespace
 
-DataBundle load_data(const ConfigNode& data, const ConfigNode& loss_cfg, std::size_t output_units, std::uint32_t seed) {
+DataBundle load_data(const ConfigNode& data, const ConfigNode& loss_cfg, std::size_t output_units, std::uint32_t seed,
+                     const DataBundle* fitted) {
   DataBundle b;
   const ConfigNode& train_cfg = data.at("train");
   const ConfigNode* test_node = data.find("test");
@@ -160,10 +179,17 @@ DataBundle load_data(const ConfigNode& data, const ConfigNode& loss_cfg, std::si
                         "; a classifier needs examples of at least two classes");
 
   // Encoding of tabular data, learned from the training split.
-  if (b.train.raw) {
-    auto enc = std::make_shared<Encoding>(under("data.train", train_cfg, [&] { return Encoding::fit(b.train); }));
+  if (b.train.raw && fitted && !fitted->encoding) {  // a table for a run trained on other data
+    b.train = under(w_train.path, train_cfg, [&] { return numeric_table(std::move(b.train)); });
+    for (auto [d, w] : {std::make_pair(&b.test, &w_test), std::make_pair(&b.validation, &w_val)})
+      if (*d && (*d)->raw) **d = under(w->path, *w->cfg, [&] { return numeric_table(std::move(**d)); });
+  } else if (b.train.raw) {
+    std::shared_ptr<const Encoding> enc =
+        fitted ? fitted->encoding
+               : std::make_shared<Encoding>(under("data.train", train_cfg, [&] { return Encoding::fit(b.train); }));
     std::string note;
     b.train = under(w_train.path, train_cfg, [&] { return enc->apply(std::move(b.train), note); });
+    if (fitted && !note.empty()) warn(b, w_train.path + ": " + note);
     for (auto [d, w] : {std::make_pair(&b.test, &w_test), std::make_pair(&b.validation, &w_val)}) {
       if (!*d) continue;
       if (!(*d)->raw)
@@ -172,11 +198,15 @@ DataBundle load_data(const ConfigNode& data, const ConfigNode& loss_cfg, std::si
       if (!note.empty()) warn(b, w->path + ": " + note);
     }
     b.encoding = enc;
+  } else if (fitted && fitted->encoding) {
+    throw UserError(train_cfg.mark(), "data.train", "is not a table, but the run was trained on one (csv); give csv data");
   } else if (b.test && b.test->raw) {
     throw UserError(test_cfg.mark(), "data.test",
                     "is a table (csv) but data.train is not; the encoding of a table is learned from training rows");
   }
 
+  if (fitted && b.train.n() != fitted->train.n())
+    throw UserError(train_cfg.mark(), w_train.path, feature_mismatch(b.train, fitted->train.n()));
   for (auto [d, w] : {std::make_pair(&b.test, &w_test), std::make_pair(&b.validation, &w_val)})
     if (*d && (*d)->n() != b.train.n())
       throw UserError(w->cfg->mark(), w->path,
@@ -197,9 +227,11 @@ DataBundle load_data(const ConfigNode& data, const ConfigNode& loss_cfg, std::si
   }
   if (const ConfigNode* pp = data.find("preprocess"))
     for (const auto& step : pp->items()) b.preprocess_config.push_back(step);
-  for (const ConfigNode& step : b.preprocess_config) {
-    std::shared_ptr<Preprocessor> p = make_preprocessor(step);
-    p->fit(b.train.x);
+  if (fitted) b.preprocess_config = fitted->preprocess_config;
+  const std::size_t steps = fitted ? fitted->preprocess.size() : b.preprocess_config.size();
+  for (std::size_t i = 0; i < steps; ++i) {
+    std::shared_ptr<Preprocessor> p = fitted ? fitted->preprocess[i] : make_preprocessor(b.preprocess_config[i]);
+    if (!fitted) p->fit(b.train.x);
     p->apply(b.train.x);
     if (b.test) p->apply(b.test->x);
     if (b.validation) p->apply(b.validation->x);
@@ -238,6 +270,26 @@ DataBundle load_data(const ConfigNode& data, const ConfigNode& loss_cfg, std::si
     d->raw.reset();
   }
   return b;
+}
+
+Dataset load_for_prediction(const ConfigNode& source, const DataBundle& fitted, const std::string& where) {
+  Dataset d = load_source(source, where);
+  for (const auto& msg : d.warnings) std::fprintf(stderr, "warning: %s: %s\n", where.c_str(), msg.c_str());
+  if (d.m() == 0) throw UserError(source.mark(), where, "the data set has no examples");
+  if (d.raw && fitted.encoding) {
+    std::string note;
+    d = under(where, source, [&] { return fitted.encoding->apply(std::move(d), note); });
+    if (!note.empty()) std::fprintf(stderr, "warning: %s: %s\n", where.c_str(), note.c_str());
+  } else if (d.raw) {
+    d = under(where, source, [&] { return numeric_table(std::move(d)); });
+  } else if (fitted.encoding) {
+    throw UserError(source.mark(), where, "is not a table, but the run was trained on one (csv); give csv data");
+  }
+  if (d.n() != fitted.train.n()) throw UserError(source.mark(), where, feature_mismatch(d, fitted.train.n()));
+  check_finite(d, source, where, "");
+  for (const auto& p : fitted.preprocess) p->apply(d.x);
+  if (!fitted.preprocess.empty()) check_finite(d, source, where, " after preprocessing");
+  return d;
 }
 
 }  // namespace mindset

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analysis_commands.hpp"
 #include "commands.hpp"
 #include "h5.hpp"
 #include "registry.hpp"
@@ -91,6 +92,29 @@ int main(int argc, char** argv) {
   sw->add_flag("--list", sweep.list, "print the runs and whether each is done; run nothing");
   sw->add_flag("-q,--quiet", sweep.quiet, "print only failures");
 
+  mindset::InspectArgs inspect;
+  auto* ins = app.add_subcommand("inspect", "summarise a results file, or tabulate a sweep folder's runs");
+  ins->add_option("path", inspect.path, "RUN.h5, a sweep folder, or a folder of results files")->required();
+  ins->add_option("--sort", inspect.sort, "folders: the column to sort by (default test_accuracy, else train_accuracy)");
+
+  mindset::PredictArgs predict;
+  auto* pr = app.add_subcommand("predict", "apply a trained run's network to examples; probabilities and classes");
+  pr->add_option("run", predict.run, "results file (RUN.h5)")->required();
+  pr->add_option("--data", predict.data, "a data-source map: a YAML file or inline, e.g. '{type: csv, path: new.csv}'");
+  pr->add_option("--config", predict.config, "an experiment config whose test (or --split) examples are predicted");
+  pr->add_option("--split", predict.split, "with --config (or neither): test, train or validation (default test if any)");
+  pr->add_option("-o,--output", predict.output, "predictions file, .csv or .h5 (default: CSV on stdout)");
+  pr->add_flag("--features", predict.features, "also write the input features (before preprocessing)");
+
+  mindset::GradcheckArgs gradcheck;
+  auto* gc = app.add_subcommand("gradcheck", "compare backprop's gradients with finite differences (exit 1 if they differ)");
+  gc->add_option("config", gradcheck.config, "experiment config (YAML)")->required();
+  gc->add_option("overrides", gradcheck.overrides, "key.path=value overrides");
+  gc->add_option("--examples", gradcheck.examples, "the first N training examples (default 10)");
+  gc->add_option("--entries", gradcheck.entries, "check at most N evenly spaced entries of each W and b (default all)");
+  gc->add_option("--epsilon", gradcheck.epsilon, "finite-difference step (default 1e-6)");
+  gc->add_option("--threshold", gradcheck.threshold, "largest relative error allowed per layer (default 1e-7)");
+
   // A mistyped command gets the known ones and the closest; CLI11 would only say that a
   // subcommand is required.
   if (argc > 1 && argv[1][0] != '-') {
@@ -127,6 +151,9 @@ int main(int argc, char** argv) {
     return mindset::cmd_validate(validate);
   }
   if (*l) return mindset::cmd_list(list_kind);
+  if (*ins) return mindset::cmd_inspect(inspect);
+  if (*pr) return mindset::cmd_predict(predict);
+  if (*gc) return mindset::cmd_gradcheck(gradcheck);
   if (*s) return mindset::cmd_schema(schema_markdown);
   if (*sw) {
     if (!sweep_args.empty()) sweep.sweep = sweep_args.front();

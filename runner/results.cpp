@@ -12,6 +12,7 @@
 
 #include "data_results.hpp"
 #include "h5.hpp"
+#include "results_layout.hpp"
 #include "signals.hpp"
 #include "yaml_tree.hpp"
 
@@ -168,6 +169,7 @@ std::vector<unsigned char> build_file(const Experiment& e, const DataBundle& dat
   if (out.validation_metric) h5::write_scalar(metrics.id(), "validation_" + out.metric, *out.validation_metric);
 
   write_data_group(root, data);
+  describe_results(root, out);
   metrics.reset();
   hist.reset();
   model.reset();

@@ -93,6 +93,11 @@ void write_h5(const std::string& path, const Manifest& m, const std::vector<Colu
     names.push_back(c.name);
   }
   h5::set_attr(g.id(), "columns", names);
+  // run_id is the dimension scale of every column: xarray (h5netcdf) opens /summary as a
+  // Dataset indexed by run_id.
+  h5::make_scale(g.id(), "run_id", "run_id");
+  for (const Column& c : cols)
+    if (c.name != "run_id") h5::attach_scale(g.id(), c.name, "run_id");
   g.reset();
   h5::close_file(f);
 }

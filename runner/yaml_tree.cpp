@@ -2,10 +2,13 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+
+#include "yaml_flow_keys.hpp"
 
 namespace mindset {
 
@@ -162,15 +165,39 @@ ConfigNode parse_yaml(const std::string& text, std::shared_ptr<const std::string
   if (text.find('\0') != std::string::npos)
     throw UserError(where, "", "config contains a NUL byte; expected YAML text");
   Diagnostics diags;
-  std::istringstream in(text);
-  TreeBuilder builder(file, limits, diags);
-  try {
+  auto parse = [&](const std::string& yaml, TreeBuilder& builder) {
+    std::istringstream in(yaml);
     YAML::Parser parser(in);
     parser.HandleNextDocument(builder);
     if (builder.done()) {
       TreeBuilder extra(file, limits, diags);
       if (parser.HandleNextDocument(extra))
         diags.add(where, "", "more than one YAML document ('---'); a config is one document");
+    }
+  };
+  TreeBuilder builder(file, limits, diags);
+  try {
+    try {
+      parse(text, builder);
+    } catch (const YAML::Exception&) {
+      // {model.layers[0].units: [2, 4]}: brackets in flow-map keys (yaml_flow_keys.hpp).
+      std::set<std::pair<int, int>> keys;
+      const std::string swapped = swap_flow_key_brackets(text, keys);
+      if (keys.empty()) throw;
+      diags = Diagnostics();
+      TreeBuilder retry(file, limits, diags);
+      bool parsed = true;
+      try {
+        parse(swapped, retry);
+      } catch (const YAML::Exception&) {
+        parsed = false;
+      }
+      if (!parsed) throw;  // still not YAML: the original error
+      diags.throw_if_any();
+      if (!retry.done()) return ConfigNode::null(Mark{file, 1, 1});
+      ConfigNode root = retry.take_root();
+      restore_flow_keys(root, keys);
+      return root;
     }
   } catch (const TooBig& e) {
     throw UserError(e.mark, "", e.what());

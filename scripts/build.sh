@@ -21,7 +21,8 @@ done
 # read results back with h5py.
 pkgs=(cmake g++ make pkg-config libxtensor-dev libxtensor-blas-dev libyaml-cpp-dev libhdf5-dev
       libboost-test-dev libopenblas-dev libcli11-dev
-      python3 python3-h5py python3-numpy python3-yaml python3-jsonschema python3-pandas)
+      python3 python3-h5py python3-numpy python3-yaml python3-jsonschema python3-pandas
+      python3-xarray python3-h5netcdf python3-matplotlib)
 # MPI sweeps (optional): Debian's OpenMPI when configured with -DMINDSET_MPI=ON.
 for a in "${cmake_args[@]}"; do
   case "$a" in -DMINDSET_MPI=ON|-DMINDSET_MPI=on|-DMINDSET_MPI=1|-DMINDSET_MPI=TRUE) pkgs+=(libopenmpi-dev openmpi-bin) ;; esac

@@ -64,3 +64,34 @@ BOOST_AUTO_TEST_CASE(guard_rail_limits_are_exact) {
   BOOST_CHECK_NO_THROW(parse_yaml("a: 1234567", name, small));
 }
 
+
+BOOST_AUTO_TEST_CASE(indexed_override_paths_as_flow_map_keys) {
+  // Not YAML (flow scalars may not hold '['), but how sweep grids are written on one line: read as
+  // if the keys were quoted, with every mark where it is in the text.
+  using mindset::ConfigNode;
+  auto file = std::make_shared<const std::string>("s.yaml");
+  ConfigNode n = mindset::parse_yaml(
+      "grid: {training.learning_rate: [0.1, 1.2], model.layers[0].units: [2, 4, 8],\n"
+      "       name: 'a[0]: b', +model.layers[10].init.scale: [1]}  # {x[1]: 2}\n",
+      file);
+  const ConfigNode& g = n.at("grid");
+  BOOST_REQUIRE_EQUAL(g.entries().size(), 4u);
+  BOOST_TEST(g.entries()[1].first == "model.layers[0].units");
+  BOOST_TEST(g.entries()[3].first == "+model.layers[10].init.scale");
+  BOOST_TEST(g.get_string("name") == "a[0]: b");  // quoted scalars are left alone
+  BOOST_TEST(g.at("model.layers[0].units").items()[2].text() == "8");
+  BOOST_TEST(g.key_mark("model.layers[0].units").column == 44);
+  BOOST_TEST(g.at("model.layers[0].units").items()[0].mark().column == 68);
+  BOOST_TEST(g.at("+model.layers[10].init.scale").mark().line == 2);
+  // Valid YAML is read as YAML: parentheses in keys stay parentheses.
+  ConfigNode p = mindset::parse_yaml("grid: {f(1): [2], 'g[0]': 3}\n", file);
+  BOOST_TEST(p.at("grid").entries()[0].first == "f(1)");
+  BOOST_TEST(p.at("grid").entries()[1].first == "g[0]");
+  // Text that is still not YAML gets the original error.
+  try {
+    mindset::parse_yaml("grid: {model.layers[0].units: [2, 4}\n", file);
+    BOOST_FAIL("parsed");
+  } catch (const mindset::UserError& e) {
+    BOOST_TEST(e.diagnostics()[0].str().find("s.yaml:1:20: YAML syntax error") == 0, e.diagnostics()[0].str());
+  }
+}
