@@ -111,28 +111,26 @@ struct Vec<float> {
   }
 };
 
-// NN / TN tile: C rows cr[0..MR), columns [j0, j0 + 2W) (masks m0, m1), over k in [k0, k1).
-// a(i, k) is ar[i][k] (NN: ar[i] is row i of A) or ar[i][k * lda] (TN: ar[i] is column i).
-template <class T, bool TA, int MR>
-void nn_tile(std::size_t k0, std::size_t k1, const T* const* ar, std::size_t lda, const T* B, std::size_t ldb,
-             T* const* cr, std::size_t j0, typename Vec<T>::M m0, typename Vec<T>::M m1, bool accumulate, T alpha,
-             Prefetch& pf) {
+// NN / TN tile: C rows cr[0..MR), columns [j0, j0 + 2W) (masks m0, m1), over kn values of k.
+// a(i, k) is pk[k * MR + i]: the rows' block of A packed k-major (nn_chunk), so the MR
+// broadcasts of a step read one cache line; B points at row k0 of B, column j0.
+template <class T, int MR>
+void nn_tile(std::size_t kn, const T* pk, const T* B, std::size_t ldb, T* const* cr, std::size_t j0,
+             typename Vec<T>::M m0, typename Vec<T>::M m1, bool accumulate, T alpha, Prefetch& pf) {
   using V = Vec<T>;
   typename V::R acc0[MR], acc1[MR];
-  const T* a[MR];
 #pragma GCC unroll 12
   for (int i = 0; i < MR; ++i) {
-    a[i] = ar[i];
     acc0[i] = V::zero();
     acc1[i] = V::zero();
   }
-  for (std::size_t k = k0; k < k1; ++k) {
+  for (std::size_t k = 0; k < kn; ++k, pk += MR) {
     const T* b = B + k * ldb;
     pf.next();
     const typename V::R b0 = V::load(m0, b), b1 = V::load(m1, b + V::W);
 #pragma GCC unroll 12
     for (int i = 0; i < MR; ++i) {
-      const typename V::R av = V::bcast(TA ? a[i] + k * lda : a[i] + k);
+      const typename V::R av = V::bcast(pk + i);
       acc0[i] = V::fma(av, b0, acc0[i]);
       acc1[i] = V::fma(av, b1, acc1[i]);
     }
@@ -170,13 +168,12 @@ struct NNArgs {
   T* crow(std::size_t i) const { return cr ? cr[i] : c + i * ldc; }
 };
 
-template <class T, bool TA>
-void nn_rows(const NNArgs<T>& p, std::size_t mr, std::size_t k0, std::size_t k1, const T* const* ar, const T* b,
-             T* const* cr, std::size_t j0, typename Vec<T>::M m0, typename Vec<T>::M m1, bool acc, T alpha,
-             Prefetch& pf) {
+template <class T>
+void nn_rows(std::size_t mr, std::size_t kn, const T* pk, const T* b, std::size_t ldb, T* const* cr, std::size_t j0,
+             typename Vec<T>::M m0, typename Vec<T>::M m1, bool acc, T alpha, Prefetch& pf) {
   switch (mr) {
 #define MINDSET_NN(R) \
-  case R: nn_tile<T, TA, R>(k0, k1, ar, p.lda, b, p.ldb, cr, j0, m0, m1, acc, alpha, pf); break;
+  case R: nn_tile<T, R>(kn, pk, b, ldb, cr, j0, m0, m1, acc, alpha, pf); break;
     MINDSET_NN(1) MINDSET_NN(2) MINDSET_NN(3) MINDSET_NN(4) MINDSET_NN(5) MINDSET_NN(6)
     MINDSET_NN(7) MINDSET_NN(8) MINDSET_NN(9) MINDSET_NN(10) MINDSET_NN(11) MINDSET_NN(12)
 #undef MINDSET_NN
@@ -185,33 +182,37 @@ void nn_rows(const NNArgs<T>& p, std::size_t mr, std::size_t k0, std::size_t k1,
 }
 
 // Column tiles [begin, end) of C (2W columns each), all rows. K-blocks outermost: a block of B
-// is kc contiguous rows, read from memory once and used by every tile from cache.
+// is kc contiguous rows, read from memory once and used by every tile from cache. Within it,
+// each block of up to 12 rows of A is packed k-major once and used by every column tile.
 template <class T>
 void nn_chunk(void* ctx, std::size_t begin, std::size_t end) {
   const NNArgs<T>& p = *static_cast<const NNArgs<T>*>(ctx);
   using V = Vec<T>;
   constexpr std::size_t kc = 128 * 8 / sizeof(T), mr_max = 12;
+  alignas(64) T pack[kc * mr_max];
   const std::size_t blocks = (p.m + mr_max - 1) / mr_max, mr = (p.m + blocks - 1) / blocks;
   const std::size_t jb = begin * 2 * V::W, je = end * 2 * V::W < p.n ? end * 2 * V::W : p.n;
   for (std::size_t k0 = 0; k0 < p.k; k0 += kc) {
-    const std::size_t k1 = p.k - k0 < kc ? p.k : k0 + kc;
+    const std::size_t k1 = p.k - k0 < kc ? p.k : k0 + kc, kn = k1 - k0;
     const T alpha = k1 == p.k ? p.alpha : T(1);
     // This chunk's columns of the next block of B, fetched while this block is computed.
     const std::size_t k2 = p.k - k1 < kc ? p.k : k1 + kc;
     Prefetch pf(p.b + k1 * p.ldb + jb, (je - jb) * sizeof(T), p.ldb * sizeof(T), k2 - k1);
-    for (std::size_t t = begin; t < end; ++t) {
-      const std::size_t j0 = t * 2 * V::W;
-      const typename V::M m0 = V::mask(p.n, j0), m1 = V::mask(p.n, j0 + V::W);
-      for (std::size_t i0 = 0; i0 < p.m; i0 += mr) {
-        const std::size_t rows = p.m - i0 < mr ? p.m - i0 : mr;
-        const T* ar[mr_max];
-        T* cr[mr_max];
-        for (std::size_t i = 0; i < rows; ++i) {
-          ar[i] = p.arow(i0 + i);
-          cr[i] = p.crow(i0 + i);
-        }
-        if (p.ta) nn_rows<T, true>(p, rows, k0, k1, ar, p.b + j0, cr, j0, m0, m1, k0 > 0, alpha, pf);
-        else nn_rows<T, false>(p, rows, k0, k1, ar, p.b + j0, cr, j0, m0, m1, k0 > 0, alpha, pf);
+    for (std::size_t i0 = 0; i0 < p.m; i0 += mr) {
+      const std::size_t rows = p.m - i0 < mr ? p.m - i0 : mr;
+      T* cr[mr_max];
+      for (std::size_t i = 0; i < rows; ++i) {
+        const T* a = p.arow(i0 + i);
+        if (p.ta)
+          for (std::size_t k = 0; k < kn; ++k) pack[k * rows + i] = a[(k0 + k) * p.lda];
+        else
+          for (std::size_t k = 0; k < kn; ++k) pack[k * rows + i] = a[k0 + k];
+        cr[i] = p.crow(i0 + i);
+      }
+      for (std::size_t t = begin; t < end; ++t) {
+        const std::size_t j0 = t * 2 * V::W;
+        const typename V::M m0 = V::mask(p.n, j0), m1 = V::mask(p.n, j0 + V::W);
+        nn_rows<T>(rows, kn, pack, p.b + k0 * p.ldb + j0, p.ldb, cr, j0, m0, m1, k0 > 0, alpha, pf);
       }
     }
   }

@@ -171,6 +171,31 @@ def machine():
              platform.python_version()))
 
 
+def limits(quick):
+    """The machine's bounds, measured with numpy/OpenBLAS: dgemm rate on a large square product and
+    on the course net's first-layer shapes, and the rate at which X (12288 x 209 doubles) streams."""
+    n = 1500 if quick else 3000
+    a = np.random.rand(n, n)
+    a @ a
+    t = time.perf_counter()
+    a @ a
+    big = 2 * n ** 3 / (time.perf_counter() - t) / 1e9
+    X = np.random.rand(12288, 209)
+    W = np.random.rand(20, 12288)
+    dZ = np.random.rand(20, 209)
+    def rate(f, flops, reps=10):
+        f()
+        t = time.perf_counter()
+        for _ in range(reps):
+            f()
+        return flops * reps / (time.perf_counter() - t) / 1e9
+    nn = rate(lambda: W @ X, 2 * 20 * 12288 * 209)
+    nt = rate(lambda: dZ @ X.T, 2 * 20 * 12288 * 209)
+    bw = rate(lambda: X.sum(), X.nbytes, reps=30)
+    return ("machine limits (numpy/OpenBLAS): dgemm %.0f GFLOP/s (%dx%d square), %.0f GFLOP/s for W X and %.0f for "
+            "dZ X^T at 20x12288x209; X streams at %.0f GB/s" % (big, n, n, nn, nt, bw))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="short run (fewer iterations and repeats)")
@@ -221,7 +246,7 @@ def main():
                       target=("numpy", 30.0)))
     if cat:
         cases.append(Case("lr_sweep", "catvnoncat L-layer, 8 learning rates (sum of 8 runs)", data["cat"], deep,
-                          "lecun_normal", 0.0075, q(10, 40),
+                          "lecun_normal", 0.0075, q(20, 200),
                           lrs=[0.02, 0.01, 0.0075, 0.005, 0.003, 0.002, 0.001, 0.0005], target=("unfused", 3.0)))
     if mnist:
         cases.append(Case("mnist", "MNIST 784-128-10, Adam, batches of 64, f64", data["mnist"],
@@ -232,6 +257,7 @@ def main():
         cases = [c for c in cases if c.key in keep]
 
     print("machine: " + machine())
+    print(limits(quick))
     print("mindset: %s; %d alternating repeats per case, medians%s" % (exe, repeats, " (quick)" if quick else ""))
     if not cat:
         print("note: catvnoncat not found (data/ or ../shared/datasets/): its cases are skipped")
@@ -310,7 +336,8 @@ def print_case(case, res, libs):
     m = med.get("mindset", float("nan"))
     line = "  mindset %s" % fmt_time(m)
     if case.lrs:
-        line += " (sweep, fused, wall time incl. data loading)" if "unfused" in med else " (mindset sweep not available)"
+        line += (" (sweep, fused, wall time incl. process start and data loading)" if "unfused" in med
+                 else " (mindset sweep not available)")
     print(line)
     if "unfused" in med:
         print("  mindset --no-fuse %s   unfused/fused %.2fx" % (fmt_time(med["unfused"]), med["unfused"] / m))
