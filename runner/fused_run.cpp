@@ -11,20 +11,6 @@ namespace mindset {
 
 namespace {
 
-std::string error_text(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const UserError& u) {
-    std::string s;
-    for (const auto& d : u.diagnostics()) s += (s.empty() ? "" : "; ") + d.str();
-    return s;
-  } catch (const std::exception& x) {
-    return x.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
 // Everything the training examples depend on: the data config, the loss and the output units
 // (label checks and encodings), and the run's seed when it splits the data.
 std::string data_key(const Experiment& e) {

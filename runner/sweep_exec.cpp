@@ -31,20 +31,6 @@ std::string one_line(std::string s) {
   return s;
 }
 
-std::string error_text() {
-  try {
-    throw;
-  } catch (const UserError& e) {
-    std::string s;
-    for (const auto& d : e.diagnostics()) s += (s.empty() ? "" : "; ") + d.str();
-    return s;
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
 void write_all(int fd, const std::string& s) {
   std::size_t done = 0;
   while (done < s.size()) {
@@ -90,7 +76,7 @@ void write_all(int fd, const std::string& s) {
         }
     results = run_fused(runs, outputs, opts);
   } catch (...) {
-    results.assign(unit.size(), FusedRunResult{std::nullopt, error_text()});
+    results.assign(unit.size(), FusedRunResult{std::nullopt, error_text(std::current_exception())});
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (std::size_t k = 0; k < unit.size(); ++k) {
@@ -138,7 +124,7 @@ void write_all(int fd, const std::string& s) {
       if (status == "diverged") error = s.stop_reason;  // "diverged at iteration N: the cost is inf"
     } catch (...) {
       status = "failed";
-      error = error_text();
+      error = error_text(std::current_exception());
     }
     if (!error.empty()) std::fprintf(stderr, "error: %s\n", error.c_str());
     std::fflush(stdout);
