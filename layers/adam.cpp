@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "optimizer.hpp"
+#include "simd.hpp"
 
 namespace mindset {
 
@@ -46,34 +47,25 @@ class Adam : public SlotOptimizer<T> {
     return a;
   }
 
-  void step(const std::vector<Param<T>>& params, T lr) override {
+  // The formulas above, 8 elements at a time (simd::update_adam).
+  bool update(const std::vector<Param<T>>& params, T lr, bool into_grad) override {
+    bool ok = true;
     const double t = static_cast<double>(this->steps_ + 1);
-    const T b1 = static_cast<T>(beta1_), c1 = static_cast<T>(1.0 - beta1_);
-    const T b2 = static_cast<T>(beta2_), c2 = static_cast<T>(1.0 - beta2_);
-    const T eps = static_cast<T>(epsilon_);
-    const T corr1 = static_cast<T>(1.0 - std::pow(beta1_, t)), corr2 = static_cast<T>(1.0 - std::pow(beta2_, t));
-    for (std::size_t k = 0; k < params.size(); ++k) {
-      T* w = params[k].value->data();
-      const T* g = params[k].grad->data();
-      T* v = this->slot(0, k);
-      T* s = this->slot(1, k);
-      const std::size_t n = params[k].value->size();
-      if (bias_correction_) {
-        for (std::size_t i = 0; i < n; ++i) {
-          v[i] = b1 * v[i] + c1 * g[i];
-          s[i] = b2 * s[i] + c2 * (g[i] * g[i]);
-          const T v_hat = v[i] / corr1, s_hat = s[i] / corr2;
-          w[i] = w[i] - lr * v_hat / (std::sqrt(s_hat) + eps);
-        }
-      } else {
-        for (std::size_t i = 0; i < n; ++i) {
-          v[i] = b1 * v[i] + c1 * g[i];
-          s[i] = b2 * s[i] + c2 * (g[i] * g[i]);
-          w[i] = w[i] - lr * v[i] / (std::sqrt(s[i]) + eps);
-        }
-      }
-    }
+    simd::UpdateScalars<T> c{};
+    c.lr = lr;
+    c.beta1 = static_cast<T>(beta1_);
+    c.one_minus1 = static_cast<T>(1.0 - beta1_);
+    c.beta2 = static_cast<T>(beta2_);
+    c.one_minus2 = static_cast<T>(1.0 - beta2_);
+    c.eps = static_cast<T>(epsilon_);
+    c.corr1 = static_cast<T>(1.0 - std::pow(beta1_, t));
+    c.corr2 = static_cast<T>(1.0 - std::pow(beta2_, t));
+    c.flag = bias_correction_;
+    for (std::size_t k = 0; k < params.size(); ++k)
+      ok = simd::update_adam(params[k].value->data(), params[k].grad->data(), this->slot(0, k), this->slot(1, k),
+                             this->compensation(k), this->target(params[k], into_grad), params[k].value->size(), c) && ok;
     ++this->steps_;
+    return ok;
   }
 
  private:

@@ -1,6 +1,7 @@
 #include <cmath>
 
 #include "loss.hpp"
+#include "simd.hpp"
 
 namespace mindset {
 
@@ -12,12 +13,6 @@ template class Loss<float>;
 template class Loss<double>;
 
 namespace {
-
-// log(sigmoid(z)) without overflow or cancellation.
-template <class T>
-T log_sigmoid(T z) {
-  return z >= T(0) ? -std::log1p(std::exp(-z)) : z - std::log1p(std::exp(z));
-}
 
 // J = -(1/m) * sum[y log a + (1 - y) log(1 - a)], a = sigmoid(z).
 template <class T>
@@ -89,14 +84,11 @@ class BinaryCrossEntropy : public Loss<T> {
     std::snprintf(buf, sizeof buf, "%g", v);
     return buf;
   }
-  static T term(T z, T a, T y) {
-    if (a > T(0) && a < T(1)) return y * std::log(a) + (T(1) - y) * std::log(T(1) - a);
-    return y * log_sigmoid(z) + (T(1) - y) * log_sigmoid(-z);
-  }
-  // numpy's pairwise sum of the terms of n <= 8192 examples, computing terms on the fly.
+  // numpy's pairwise sum of the terms of n <= 8192 examples, computing terms on the fly:
+  // y log a + (1 - y) log(1 - a) (vectorised log, < 1 ulp), or from z where a is exactly 0 or 1.
   static T pairwise_block(const T* z, const T* a, const T* y, std::size_t n, T* scratch) {
     if (n <= 1024) {
-      for (std::size_t j = 0; j < n; ++j) scratch[j] = term(z[j], a[j], y[j]);
+      simd::bce_terms(z, a, y, scratch, n);
       return pairwise_sum(scratch, n);
     }
     std::size_t n2 = n / 2;

@@ -52,7 +52,8 @@ class Dense : public Layer<T> {
     const std::size_t m = input.cols;
     z_.reshape(units_, m);
     a_.reshape(units_, m);
-    gemm<T>(false, false, T(1), view_of(w_), input, T(0), z_.view());
+    if (deferred_forward_) deferred_forward_ = false;  // a fused sweep's driver wrote W X into z_
+    else gemm<T>(false, false, T(1), view_of(w_), input, T(0), z_.view());
     activation_->forward(z_.view(), b_.data(), a_.view());
     return a_.view();
   }
@@ -61,9 +62,26 @@ class Dense : public Layer<T> {
     const std::size_t m = input.cols;
     if (!grad_is_dz) activation_->backward(z_.view(), a_.view(), grad, grad);
     const T inv_m = T(1) / static_cast<T>(m);
-    gemm<T>(false, true, inv_m, grad, input, T(0), view_of(dw_));           // dW = (1/m) dZ A_prev^T
     for (std::size_t i = 0; i < units_; ++i) db_(i, 0) = inv_m * numpy_sum(grad.row(i), m);  // db
+    if (deferred_) {  // the driver computes dW for several networks at once
+      deferred_->dz = grad.data;
+      deferred_ = nullptr;
+    } else {
+      gemm<T>(false, true, inv_m, grad, input, T(0), view_of(dw_));  // dW = (1/m) dZ A_prev^T
+    }
     if (input_grad) gemm<T>(true, false, T(1), view_of(w_), grad, T(0), *input_grad);  // W^T dZ
+  }
+
+  bool defer_products(std::size_t m, FusedProducts<T>* p) override {
+    z_.reshape(units_, m);
+    *p = FusedProducts<T>{w_.data(), z_.data(), nullptr, dw_.data(), units_, fan_in_};
+    deferred_forward_ = true;
+    deferred_ = p;
+    return true;
+  }
+  void cancel_deferred() override {
+    deferred_forward_ = false;
+    deferred_ = nullptr;
   }
 
   std::vector<Param<T>> parameters() override {
@@ -87,6 +105,8 @@ class Dense : public Layer<T> {
   std::unique_ptr<Initializer> init_;
   xt::xtensor<T, 2> w_, dw_, b_, db_;
   Matrix<T> z_, a_;
+  bool deferred_forward_ = false;
+  FusedProducts<T>* deferred_ = nullptr;  // armed by defer_products() for the next backward()
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Plain gradient descent: W := W - alpha dW.
 #include "optimizer.hpp"
+#include "simd.hpp"
 
 namespace mindset {
 
@@ -20,14 +21,16 @@ class GradientDescent : public Optimizer<T> {
   explicit GradientDescent(const ConfigNode&) {}
   static TypeInfo info() { return {"gd", "gradient descent: W := W - learning_rate * dW", spec::map()}; }
   std::string name() const override { return "gd"; }
-  void step(const std::vector<Param<T>>& params, T lr) override {
-    for (const auto& p : params) {
-      T* w = p.value->data();
-      const T* g = p.grad->data();
-      const std::size_t n = p.value->size();
-      for (std::size_t i = 0; i < n; ++i) w[i] = w[i] - lr * g[i];
-    }
+  // out = w - lr * g (simd::update_gd, 8 at a time).
+  bool update(const std::vector<Param<T>>& params, T lr, bool into_grad) override {
+    bool ok = true;
+    simd::UpdateScalars<T> c{};
+    c.lr = lr;
+    for (std::size_t k = 0; k < params.size(); ++k)
+      ok = simd::update_gd(params[k].value->data(), params[k].grad->data(), this->compensation(k),
+                           this->target(params[k], into_grad), params[k].value->size(), c) && ok;
     ++this->steps_;
+    return ok;
   }
 };
 

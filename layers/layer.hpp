@@ -31,6 +31,17 @@ struct ForwardMode {
   NumpyRandom* rng = nullptr;
 };
 
+// Sweep fusion (runner/fused_trainer.cpp): a driver computes the products Z = W X and
+// dW = (1/m) dZ X^T of several networks' first dense layers at once, reading X once.
+template <class T>
+struct FusedProducts {
+  const T* w = nullptr;   // W (units x fan_in, row-major)
+  T* z = nullptr;         // where W X goes (units x m); forward() then adds the bias and applies g
+  const T* dz = nullptr;  // dZ (units x m), set by backward()
+  T* dw = nullptr;        // where (1/m) dZ X^T goes
+  std::size_t units = 0, fan_in = 0;
+};
+
 template <class T>
 class Layer {
  public:
@@ -55,6 +66,13 @@ class Layer {
   virtual CView<T> pre_activation() const = 0;
   // What the results file records about the layer (units, activation, options).
   virtual ConfigNode attributes() const = 0;
+
+  // Sweep fusion, for a first layer: fills p for a batch of m examples and arms the layer so that
+  // its next forward() takes W X as already written to p.z, and its next backward() sets p.dz and
+  // leaves dW to the driver. False (nothing armed) for layers that cannot do this.
+  virtual bool defer_products(std::size_t /*m*/, FusedProducts<T>* /*p*/) { return false; }
+  // Disarms what defer_products() armed and the passes did not use.
+  virtual void cancel_deferred() {}
 };
 
 struct LayerTag {

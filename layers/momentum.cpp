@@ -6,6 +6,7 @@
 // The Nesterov form is the usual look-ahead reformulation (Sutskever et al. 2013) with the same
 // averaged velocity: the step uses the velocity the next update would have with this gradient.
 #include "optimizer.hpp"
+#include "simd.hpp"
 
 namespace mindset {
 
@@ -32,26 +33,20 @@ class Momentum : public SlotOptimizer<T> {
     return a;
   }
 
-  void step(const std::vector<Param<T>>& params, T lr) override {
-    const T beta = static_cast<T>(beta_), one_minus = static_cast<T>(1.0 - beta_);
-    for (std::size_t k = 0; k < params.size(); ++k) {
-      T* w = params[k].value->data();
-      const T* g = params[k].grad->data();
-      T* v = this->slot(0, k);
-      const std::size_t n = params[k].value->size();
-      if (nesterov_) {
-        for (std::size_t i = 0; i < n; ++i) {
-          v[i] = beta * v[i] + one_minus * g[i];
-          w[i] = w[i] - lr * (beta * v[i] + one_minus * g[i]);
-        }
-      } else {
-        for (std::size_t i = 0; i < n; ++i) {
-          v[i] = beta * v[i] + one_minus * g[i];
-          w[i] = w[i] - lr * v[i];
-        }
-      }
-    }
+  // v = beta v + (1 - beta) g; out = w - lr v, or w - lr (beta v + (1 - beta) g) with Nesterov
+  // (simd::update_momentum, 8 at a time).
+  bool update(const std::vector<Param<T>>& params, T lr, bool into_grad) override {
+    bool ok = true;
+    simd::UpdateScalars<T> c{};
+    c.lr = lr;
+    c.beta1 = static_cast<T>(beta_);
+    c.one_minus1 = static_cast<T>(1.0 - beta_);
+    c.flag = nesterov_;
+    for (std::size_t k = 0; k < params.size(); ++k)
+      ok = simd::update_momentum(params[k].value->data(), params[k].grad->data(), this->slot(0, k), this->compensation(k),
+                                 this->target(params[k], into_grad), params[k].value->size(), c) && ok;
     ++this->steps_;
+    return ok;
   }
 
  private:

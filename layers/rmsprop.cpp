@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "optimizer.hpp"
+#include "simd.hpp"
 
 namespace mindset {
 
@@ -30,19 +31,19 @@ class RmsProp : public SlotOptimizer<T> {
     return a;
   }
 
-  void step(const std::vector<Param<T>>& params, T lr) override {
-    const T beta = static_cast<T>(beta_), one_minus = static_cast<T>(1.0 - beta_), eps = static_cast<T>(epsilon_);
-    for (std::size_t k = 0; k < params.size(); ++k) {
-      T* w = params[k].value->data();
-      const T* g = params[k].grad->data();
-      T* s = this->slot(0, k);
-      const std::size_t n = params[k].value->size();
-      for (std::size_t i = 0; i < n; ++i) {
-        s[i] = beta * s[i] + one_minus * (g[i] * g[i]);
-        w[i] = w[i] - lr * g[i] / (std::sqrt(s[i]) + eps);
-      }
-    }
+  // s = beta s + (1 - beta) g^2; out = w - lr g / (sqrt(s) + eps) (simd::update_rmsprop).
+  bool update(const std::vector<Param<T>>& params, T lr, bool into_grad) override {
+    bool ok = true;
+    simd::UpdateScalars<T> c{};
+    c.lr = lr;
+    c.beta1 = static_cast<T>(beta_);
+    c.one_minus1 = static_cast<T>(1.0 - beta_);
+    c.eps = static_cast<T>(epsilon_);
+    for (std::size_t k = 0; k < params.size(); ++k)
+      ok = simd::update_rmsprop(params[k].value->data(), params[k].grad->data(), this->slot(0, k), this->compensation(k),
+                                this->target(params[k], into_grad), params[k].value->size(), c) && ok;
     ++this->steps_;
+    return ok;
   }
 
  private:

@@ -17,6 +17,8 @@
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xtensor.hpp>
 
+#include "simd.hpp"
+
 namespace mindset {
 
 // A non-owning row-major rows x cols view (contiguous rows).
@@ -86,10 +88,13 @@ class Matrix {
   std::size_t rows_ = 0, cols_ = 0;
 };
 
-// C = alpha * op(A) * op(B) + beta * C, all row-major. op(X) is X or its transpose.
+// C = alpha * op(A) * op(B) + beta * C, all row-major. op(X) is X or its transpose. The
+// products a dense layer makes (beta = 0) go to the kernels of simd.hpp where they apply (small
+// and skinny shapes on AVX-512 CPUs), the rest to BLAS.
 inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k,
                  double alpha, const double* a, std::size_t lda, const double* b, std::size_t ldb,
                  double beta, double* c, std::size_t ldc) {
+  if (beta == 0.0 && simd::gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, c, ldc)) return;
   cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a,
               static_cast<int>(lda), b, static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
@@ -97,6 +102,7 @@ inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::
 inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k,
                  float alpha, const float* a, std::size_t lda, const float* b, std::size_t ldb,
                  float beta, float* c, std::size_t ldc) {
+  if (beta == 0.0f && simd::gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, c, ldc)) return;
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a,
               static_cast<int>(lda), b, static_cast<int>(ldb), beta, c, static_cast<int>(ldc));

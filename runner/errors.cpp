@@ -41,4 +41,18 @@ void Diagnostics::throw_if_any() const {
   throw UserError(std::move(shown));
 }
 
+std::string error_text(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const UserError& u) {
+    std::string s;
+    for (const auto& d : u.diagnostics()) s += (s.empty() ? "" : "; ") + d.str();
+    return s;
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
 }  // namespace mindset

@@ -1,6 +1,7 @@
 // Errors users can act on: what, where (file:line:column and key path), what is allowed.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -45,5 +46,9 @@ class Diagnostics {
  private:
   std::vector<Diagnostic> list_;
 };
+
+// One line for an exception caught where it cannot be reported directly (a sweep's run, a fused
+// member): a UserError's diagnostics joined with "; ", else what().
+std::string error_text(std::exception_ptr e);
 
 }  // namespace mindset

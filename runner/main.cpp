@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
                                           "one per rank with --mpi)")->check(CLI::Range(1, 100000));
   sw->add_option("--shard", sweep.shard, "K/N: run only the K-th of N slices (job arrays)");
   sw->add_flag("--fail-fast", sweep.fail_fast, "stop at the first failed run");
+  sw->add_flag("--fuse,!--no-fuse", sweep.fuse,
+               "train runs on the same examples (full batch, dense first layer) together, reading the data once per "
+               "iteration for all of them (default; --no-fuse trains each run alone, as mindset train would)");
   sw->add_option("--merge", sweep.merge, "rebuild DIR's summary from the run files it holds");
   sw->add_flag("--mpi", sweep.mpi, "hand runs out over MPI from rank 0 (run under mpirun; needs -DMINDSET_MPI=ON)");
   sw->add_flag("--update", sweep.update, "let a changed sweep take over DIR (finished runs with the same config are kept)");

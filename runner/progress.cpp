@@ -50,8 +50,8 @@ void ProgressReporter::start(long long it) {
   t0_ = last_draw_ = std::chrono::steady_clock::now();
   start_it_ = it;
   if (it > 0 && s_.mode != TrainOptions::Progress::none)
-    std::fprintf(stderr, "%s: resuming from the checkpoint at iteration %lld/%lld\n", s_.name.c_str(), it, s_.total);
-  if (it > 0 && s_.json) std::fprintf(stderr, "{\"event\": \"resume\", \"iteration\": %lld}\n", it);
+    std::fprintf(s_.out, "%s: resuming from the checkpoint at iteration %lld/%lld\n", s_.name.c_str(), it, s_.total);
+  if (it > 0 && s_.json) std::fprintf(s_.out, "{\"event\": \"resume\", \"iteration\": %lld}\n", it);
 }
 
 void ProgressReporter::draw_bar(long long done, double cost, bool final) {
@@ -67,17 +67,17 @@ void ProgressReporter::draw_bar(long long done, double cost, bool final) {
   char ep[48] = "";
   if (s_.epochs > 0)  // the epoch under way (the last one once done)
     std::snprintf(ep, sizeof ep, "  epoch %lld/%lld", std::min(epoch_ + (final ? 0 : 1), s_.epochs), s_.epochs);
-  std::fprintf(stderr, "\r%s [%s] %lld/%lld%s  cost %.6g  %.0f it/s  %s %s\x1b[K", s_.name.c_str(), bar, done,
+  std::fprintf(s_.out, "\r%s [%s] %lld/%lld%s  cost %.6g  %.0f it/s  %s %s\x1b[K", s_.name.c_str(), bar, done,
                s_.total, ep, cost, rate, final ? "in" : "ETA", final ? clock_text(secs).c_str() : clock_text(eta).c_str());
-  if (final) std::fputc('\n', stderr);
-  std::fflush(stderr);
+  if (final) std::fputc('\n', s_.out);
+  std::fflush(s_.out);
   bar_open_ = !final;
 }
 
 void ProgressReporter::iteration(long long it, long long epoch, double cost, double lr, bool recorded) {
   epoch_ = epoch;
   if (s_.json && recorded)
-    std::fprintf(stderr, "{\"event\": \"iteration\", \"iteration\": %lld, \"epoch\": %lld, \"cost\": %s, "
+    std::fprintf(s_.out, "{\"event\": \"iteration\", \"iteration\": %lld, \"epoch\": %lld, \"cost\": %s, "
                  "\"learning_rate\": %s, \"elapsed\": %s}\n",
                  it, epoch, json_number(cost).c_str(), json_number(lr).c_str(), json_number(elapsed()).c_str());
   if (s_.mode == TrainOptions::Progress::bar) {
@@ -89,7 +89,7 @@ void ProgressReporter::iteration(long long it, long long epoch, double cost, dou
   } else if (s_.mode == TrainOptions::Progress::lines && s_.print_every > 0 && it % s_.print_every == 0) {
     const double secs = elapsed();
     const double rate = secs > 0 ? static_cast<double>(it + 1 - start_it_) / secs : 0.0;
-    std::fprintf(stderr, "%s: iteration %lld/%lld  cost %.6f  lr %.3g  %.0f it/s  ETA %s\n", s_.name.c_str(), it,
+    std::fprintf(s_.out, "%s: iteration %lld/%lld  cost %.6f  lr %.3g  %.0f it/s  ETA %s\n", s_.name.c_str(), it,
                  s_.total, cost, lr, rate,
                  clock_text(rate > 0 ? static_cast<double>(s_.total - it - 1) / rate : NAN).c_str());
   }
@@ -99,41 +99,41 @@ void ProgressReporter::epoch(long long epoch, long long it, double cost, double 
                              std::optional<double> validation_cost, std::optional<double> validation_metric) {
   epoch_ = epoch;
   if (!s_.json) return;
-  std::fprintf(stderr, "{\"event\": \"epoch\", \"epoch\": %lld, \"iteration\": %lld, \"cost\": %s, \"train_%s\": %s",
+  std::fprintf(s_.out, "{\"event\": \"epoch\", \"epoch\": %lld, \"iteration\": %lld, \"cost\": %s, \"train_%s\": %s",
                epoch, it, json_number(cost).c_str(), s_.metric.c_str(), json_number(metric).c_str());
   if (validation_cost)
-    std::fprintf(stderr, ", \"validation_cost\": %s, \"validation_%s\": %s", json_number(*validation_cost).c_str(),
+    std::fprintf(s_.out, ", \"validation_cost\": %s, \"validation_%s\": %s", json_number(*validation_cost).c_str(),
                  s_.metric.c_str(), json_number(validation_metric.value_or(NAN)).c_str());
-  std::fprintf(stderr, "}\n");
+  std::fprintf(s_.out, "}\n");
 }
 
 void ProgressReporter::evaluation(long long it, double train, std::optional<double> test) {
   if (!s_.json) return;
-  std::fprintf(stderr, "{\"event\": \"evaluation\", \"iteration\": %lld, \"train_%s\": %s", it, s_.metric.c_str(),
+  std::fprintf(s_.out, "{\"event\": \"evaluation\", \"iteration\": %lld, \"train_%s\": %s", it, s_.metric.c_str(),
                json_number(train).c_str());
-  if (test) std::fprintf(stderr, ", \"test_%s\": %s", s_.metric.c_str(), json_number(*test).c_str());
-  std::fprintf(stderr, "}\n");
+  if (test) std::fprintf(s_.out, ", \"test_%s\": %s", s_.metric.c_str(), json_number(*test).c_str());
+  std::fprintf(s_.out, "}\n");
 }
 
 void ProgressReporter::end(const TrainOutcome& out) {
   if (bar_open_ || (s_.mode == TrainOptions::Progress::bar && out.iterations_done > start_it_))
     draw_bar(out.iterations_done, out.history.cost.empty() ? NAN : out.history.cost.back(), true);
   if (s_.json) {
-    std::fprintf(stderr, "{\"event\": \"end\", \"status\": %s, \"reason\": %s, \"iterations\": %lld, \"epochs\": %lld, "
+    std::fprintf(s_.out, "{\"event\": \"end\", \"status\": %s, \"reason\": %s, \"iterations\": %lld, \"epochs\": %lld, "
                  "\"final_cost\": %s, \"train_%s\": %s",
                  json_string(out.status).c_str(), json_string(out.stop_reason).c_str(), out.iterations_done,
                  out.epochs_done, json_number(out.final_cost).c_str(), s_.metric.c_str(),
                  json_number(out.train_metric).c_str());
-    if (out.test_metric) std::fprintf(stderr, ", \"test_%s\": %s", s_.metric.c_str(), json_number(*out.test_metric).c_str());
-    std::fprintf(stderr, "}\n");
+    if (out.test_metric) std::fprintf(s_.out, ", \"test_%s\": %s", s_.metric.c_str(), json_number(*out.test_metric).c_str());
+    std::fprintf(s_.out, "}\n");
   }
   if (s_.mode != TrainOptions::Progress::none) {
-    std::fprintf(stderr, "%s: %s; final cost %.6f  train %s %.4f", s_.name.c_str(), out.stop_reason.c_str(),
+    std::fprintf(s_.out, "%s: %s; final cost %.6f  train %s %.4f", s_.name.c_str(), out.stop_reason.c_str(),
                  out.final_cost, s_.metric.c_str(), out.train_metric);
-    if (out.test_metric) std::fprintf(stderr, "  test %s %.4f", s_.metric.c_str(), *out.test_metric);
-    std::fprintf(stderr, "\n");
+    if (out.test_metric) std::fprintf(s_.out, "  test %s %.4f", s_.metric.c_str(), *out.test_metric);
+    std::fprintf(s_.out, "\n");
   }
-  std::fflush(stderr);
+  std::fflush(s_.out);
 }
 
 }  // namespace mindset

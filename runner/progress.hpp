@@ -4,6 +4,8 @@
 // an "iteration" object for every recorded iteration.
 #pragma once
 
+#include <cstdio>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -19,6 +21,7 @@ class ProgressReporter {
     bool json = false;
     std::string name, metric;
     long long total = 0, print_every = 0, epochs = 0;  // epochs: 0 when the run counts iterations
+    std::FILE* out = stderr;  // where it all goes
   };
   explicit ProgressReporter(Setup s);
 

@@ -134,6 +134,9 @@ void write_run_attributes(hid_t root, const TrainOutcome& out) {
     h5::set_attr(root, "best_iteration", static_cast<std::int64_t>(*out.best_iteration));
   }
   h5::set_attr(root, "stopped_early", static_cast<std::int64_t>(out.stopped_early ? 1 : 0));
+  // For benchmarks: the loop alone (no data loading, setup, final evaluation or writing).
+  h5::set_attr(root, "loop_seconds", out.loop_seconds);
+  h5::set_attr(root, "loop_iterations", static_cast<std::int64_t>(out.loop_iterations));
 }
 
 // /history beyond the core's: the learning rate of each recorded iteration, per-epoch means,

@@ -57,65 +57,78 @@ std::optional<RunSummary> finished_run(const Experiment& e, const std::string& o
 
 }  // namespace
 
-RunSummary run_experiment(const Experiment& e, const std::string& output, const RunOptions& opts) {
+PreparedRun prepare_run(const Experiment& e, const std::string& output, const RunOptions& opts) {
   try {
     prepare_output(output);
   } catch (const std::runtime_error& ex) {
     throw UserError(ex.what());
   }
+  PreparedRun p;
+  p.experiment = &e;
+  p.output = output;
+  p.opts = opts;
   const std::string ckpt = checkpoint_path(output);
   remove_stale_temp_files(output);
   remove_stale_temp_files(ckpt);
   std::error_code ec;
   const bool have_ckpt = fs::exists(ckpt, ec);
+  std::FILE* log = opts.log ? opts.log : stderr;
   if (opts.resume) {
     // What a killed run left is read here: first in a child, in case a damaged file crashes libhdf5.
     if (fs::exists(output, ec)) screen_file(output, [&] { finished_run(e, output); });
     if (have_ckpt) screen_file(ckpt, [&] { checkpoint_mismatch(ckpt, e), read_checkpoint(ckpt); });
     if (auto done = finished_run(e, output)) {
       if (have_ckpt) fs::remove(ckpt, ec);  // left by a run killed after writing its results
-      return *done;
+      p.done = *done;
+      return p;
     }
     if (have_ckpt) {
       std::string why = checkpoint_mismatch(ckpt, e);
       if (!why.empty()) throw UserError(why + "; remove it, or run without --resume to start from scratch");
     }
   } else if (have_ckpt && !opts.quiet) {
-    std::fprintf(stderr, "note: starting from scratch; the checkpoint %s of an earlier run will be replaced "
+    std::fprintf(log, "note: starting from scratch; the checkpoint %s of an earlier run will be replaced "
                  "(use --resume to continue it)\n", ckpt.c_str());
   }
-
-  const auto units = static_cast<std::size_t>(e.resolved.at("model").at("layers").items().back().get_integer("units"));
-  DataBundle data = load_data(e.resolved.at("data"), e.resolved.at("loss"), units,
-                              static_cast<std::uint32_t>(e.resolved.get_integer("seed")));
-  RunInfo info;
-  info.started_at = utc_now();
-  const auto t0 = std::chrono::steady_clock::now();
-  TrainOptions topts;
+  TrainOptions& topts = p.train;
   topts.quiet = opts.quiet;
   // JSON lines go to stderr for other tools: no human progress in between.
   topts.progress = opts.log_json ? TrainOptions::Progress::none
                    : opts.progress_bar ? TrainOptions::Progress::bar : TrainOptions::Progress::lines;
   topts.log_json = opts.log_json;
+  topts.log = opts.log;
   topts.checkpoint = ckpt;
   topts.resume = opts.resume && have_ckpt;
-  topts.started_at = info.started_at;
-  std::optional<StopSignals> signals;
-  if (opts.handle_signals) {
-    signals.emplace(opts.quiet);
-    topts.stop = StopSignals::flag();
-  }
-  TrainOutcome outcome = train_experiment(e, data, topts);
+  return p;
+}
+
+DataBundle load_run_data(const Experiment& e) {
+  const auto units = static_cast<std::size_t>(e.resolved.at("model").at("layers").items().back().get_integer("units"));
+  return load_data(e.resolved.at("data"), e.resolved.at("loss"), units,
+                   static_cast<std::uint32_t>(e.resolved.get_integer("seed")));
+}
+
+void start_run(PreparedRun& p) {
+  p.info.started_at = utc_now();
+  p.t0 = std::chrono::steady_clock::now();
+  p.train.started_at = p.info.started_at;
+}
+
+RunSummary complete_run(PreparedRun& p, const DataBundle& data, const TrainOutcome& outcome) {
+  const Experiment& e = *p.experiment;
+  RunInfo& info = p.info;
   if (!outcome.started_at.empty()) info.started_at = outcome.started_at;
   info.finished_at = utc_now();
-  info.wall_seconds = outcome.prior_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  write_results(output, e, data, outcome, info);
+  info.wall_seconds = outcome.prior_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - p.t0).count();
+  write_results(p.output, e, data, outcome, info);
+  std::error_code ec;
+  const std::string& ckpt = p.train.checkpoint;
   if (outcome.status != "interrupted") fs::remove(ckpt, ec);  // the run is over: its checkpoint too
 
   RunSummary s;
   s.status = outcome.status;
   s.stop_reason = outcome.stop_reason;
-  s.output = output;
+  s.output = p.output;
   if (outcome.status == "interrupted" && fs::exists(ckpt, ec)) s.checkpoint = ckpt;
   s.metric = outcome.metric;
   s.final_cost = outcome.final_cost;
@@ -127,6 +140,20 @@ RunSummary run_experiment(const Experiment& e, const std::string& output, const 
   s.signal = outcome.signal;
   s.resumed_from = outcome.resumed_from;
   return s;
+}
+
+RunSummary run_experiment(const Experiment& e, const std::string& output, const RunOptions& opts) {
+  PreparedRun p = prepare_run(e, output, opts);
+  if (p.done) return *p.done;
+  DataBundle data = load_run_data(e);
+  start_run(p);
+  std::optional<StopSignals> signals;
+  if (opts.handle_signals) {
+    signals.emplace(opts.quiet);
+    p.train.stop = StopSignals::flag();
+  }
+  TrainOutcome outcome = train_experiment(e, data, p.train);
+  return complete_run(p, data, outcome);
 }
 
 }  // namespace mindset

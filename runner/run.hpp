@@ -2,10 +2,14 @@
 // and sweeps both call this.
 #pragma once
 
+#include <chrono>
+#include <cstdio>
 #include <optional>
 #include <string>
 
 #include "config.hpp"
+#include "dataset.hpp"
+#include "results.hpp"
 #include "trainer.hpp"
 
 namespace mindset {
@@ -16,6 +20,7 @@ struct RunOptions {
   bool progress_bar = false;  // redraw a bar in place (stderr is a terminal); else plain lines
   bool resume = false;    // continue from <output>.ckpt.h5; nothing to do when already complete
   bool handle_signals = true;  // SIGINT/SIGTERM stop the run after the current iteration
+  std::FILE* log = nullptr;    // where notes and progress go (stderr when null)
 };
 
 struct RunSummary {
@@ -36,6 +41,22 @@ struct RunSummary {
 // Throws UserError for bad input (before anything is written) and std::runtime_error when the
 // results cannot be written (the previous file at `output` is left as it was).
 RunSummary run_experiment(const Experiment& e, const std::string& output, const RunOptions& opts);
+
+// run_experiment in its steps, for runs trained together (fused_run.cpp): prepare (the output,
+// resume), load the data, start (the clock), train, complete (write the results file).
+struct PreparedRun {
+  const Experiment* experiment = nullptr;
+  std::string output;
+  RunOptions opts;
+  std::optional<RunSummary> done;  // --resume found it complete: nothing to do
+  TrainOptions train;              // progress, checkpoint, resume for the trainer
+  RunInfo info;
+  std::chrono::steady_clock::time_point t0;
+};
+PreparedRun prepare_run(const Experiment& e, const std::string& output, const RunOptions& opts);
+DataBundle load_run_data(const Experiment& e);
+void start_run(PreparedRun& p);
+RunSummary complete_run(PreparedRun& p, const DataBundle& data, const TrainOutcome& outcome);
 
 // results/<name>.h5 with the name made safe as a file name.
 std::string default_output(const Experiment& e);

@@ -146,6 +146,7 @@ int cmd_sweep(const SweepArgs& a) {
     ExecOptions opts;
     opts.jobs = a.jobs ? a.jobs : available_cpus();
     opts.fail_fast = a.fail_fast;
+    opts.fuse = a.fuse && !a.fail_fast;  // --fail-fast: one run at a time, to stop at the first failure
     opts.quiet = a.quiet;
     if (!a.quiet)
       std::printf("sweep %s: %zu runs%s, %zu to run, %zu at a time, into %s/\n", s.plan.name.c_str(), s.slice.size(),

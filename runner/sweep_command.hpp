@@ -18,6 +18,7 @@ struct SweepArgs {
   std::size_t jobs = 0;                // 0 = one per CPU (one per rank with --mpi)
   std::string shard;                   // "K/N"
   bool fail_fast = false;
+  bool fuse = true;                    // train compatible runs together (--no-fuse: each alone)
   std::string merge;                   // DIR: rebuild its summary from the run files
   bool mpi = false;
   bool update = false;                 // adopt a changed sweep in an existing DIR

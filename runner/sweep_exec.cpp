@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <thread>
 
+#include "fused.hpp"
 #include "run.hpp"
 
 namespace mindset {
@@ -29,20 +31,6 @@ std::string one_line(std::string s) {
   return s;
 }
 
-std::string error_text() {
-  try {
-    throw;
-  } catch (const UserError& e) {
-    std::string s;
-    for (const auto& d : e.diagnostics()) s += (s.empty() ? "" : "; ") + d.str();
-    return s;
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
 void write_all(int fd, const std::string& s) {
   std::size_t done = 0;
   while (done < s.size()) {
@@ -53,12 +41,68 @@ void write_all(int fd, const std::string& s) {
   }
 }
 
+// The child of a fused unit: its runs trained together (run_fused), each with its own log file;
+// one report line per run at the end. Never returns.
+[[noreturn]] void fused_child(const SweepPlan& plan, const SweepDir& dir, const WorkUnit& unit, int fd) {
+  std::vector<const Experiment*> runs;
+  std::vector<std::string> outputs;
+  std::vector<RunOptions> opts;
+  std::vector<std::FILE*> logs;
+  for (std::size_t i : unit) {
+    const SweepRun& run = plan.runs[i];
+    runs.push_back(&run.experiment);
+    outputs.push_back(dir.run_file(run.id));
+    std::FILE* log = std::fopen(dir.log_file(run.id).c_str(), "w");
+    if (log) std::fprintf(log, "trained together with %zu other runs of this sweep (sweep fusion; --no-fuse trains each alone)\n",
+                          unit.size() - 1);
+    logs.push_back(log);
+    RunOptions o;
+    o.log = log;
+    opts.push_back(o);
+  }
+  if (logs.front()) {  // anything else the process prints goes to the first run's log
+    std::fflush(logs.front());
+    ::dup2(::fileno(logs.front()), STDOUT_FILENO);
+    ::dup2(::fileno(logs.front()), STDERR_FILENO);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<FusedRunResult> results;
+  try {
+    if (const char* crash = std::getenv("MINDSET_TEST_CRASH_RUN"))  // fault injection (tests)
+      for (std::size_t i : unit)
+        if (*crash && plan.runs[i].id.rfind(crash, 0) == 0) {
+          std::signal(SIGSEGV, SIG_DFL);
+          std::raise(SIGSEGV);
+        }
+    results = run_fused(runs, outputs, opts);
+  } catch (...) {
+    results.assign(unit.size(), FusedRunResult{std::nullopt, error_text(std::current_exception())});
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (std::size_t k = 0; k < unit.size(); ++k) {
+    std::string status = "failed", error = results[k].error;
+    if (results[k].summary) {
+      status = results[k].summary->status;
+      if (status == "diverged") error = results[k].summary->stop_reason;
+    }
+    if (logs[k]) {
+      if (!error.empty()) std::fprintf(logs[k], "error: %s\n", error.c_str());
+      std::fclose(logs[k]);
+    }
+    write_all(fd, std::to_string(unit[k]) + "\t" + status + "\t" + format_double(secs) + "\t" + one_line(error) + "\n");
+  }
+  ::_exit(0);
+}
+
 // The child: trains its runs one after the other, each logging to DIR/logs/<id>.log, and reports
 // "index <TAB> status <TAB> seconds <TAB> error" per run on `fd`. Never returns.
-[[noreturn]] void child_main(const SweepPlan& plan, const SweepDir& dir, const WorkUnit& unit, int fd) {
+[[noreturn]] void child_main(const SweepPlan& plan, const SweepDir& dir, const WorkUnit& unit, int fd, int threads) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  openblas_set_num_threads(1);  // N runs at a time share the cores; a run's threads would fight them
+  // N processes at a time share the cores: each gets its share (one thread when N = jobs).
+  // The fast kernels (simd.hpp) follow OpenBLAS's setting.
+  openblas_set_num_threads(std::max(1, threads));
+  if (unit.size() > 1) fused_child(plan, dir, unit, fd);
   for (std::size_t i : unit) {
     const SweepRun& run = plan.runs[i];
     int log = ::open(dir.log_file(run.id).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -80,7 +124,7 @@ void write_all(int fd, const std::string& s) {
       if (status == "diverged") error = s.stop_reason;  // "diverged at iteration N: the cost is inf"
     } catch (...) {
       status = "failed";
-      error = error_text();
+      error = error_text(std::current_exception());
     }
     if (!error.empty()) std::fprintf(stderr, "error: %s\n", error.c_str());
     std::fflush(stdout);
@@ -107,10 +151,26 @@ std::string clock_text(double s) {
 
 }  // namespace
 
-std::vector<WorkUnit> make_units(const std::vector<std::size_t>& todo) {
+std::vector<WorkUnit> make_units(const SweepPlan& plan, const std::vector<std::size_t>& todo, bool fuse) {
   std::vector<WorkUnit> units;
-  for (std::size_t i : todo) units.push_back({i});
-  return units;
+  std::vector<std::string> keys;  // of units that are fused groups ("" for single runs)
+  for (std::size_t i : todo) {
+    const std::string key = fuse ? fusion_key(plan.runs[i].experiment) : "";
+    auto it = key.empty() ? keys.end() : std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      units.push_back({i});
+      keys.push_back(key);
+    } else {
+      units[static_cast<std::size_t>(it - keys.begin())].push_back(i);
+    }
+  }
+  std::vector<WorkUnit> out;  // groups larger than kMaxFused in equal parts, in order
+  for (WorkUnit& u : units) {
+    const std::size_t parts = (u.size() + kMaxFused - 1) / kMaxFused, per = (u.size() + parts - 1) / parts;
+    for (std::size_t k = 0; k < u.size(); k += per)
+      out.emplace_back(u.begin() + static_cast<std::ptrdiff_t>(k), u.begin() + static_cast<std::ptrdiff_t>(std::min(u.size(), k + per)));
+  }
+  return out;
 }
 
 void install_stop_handlers() {
@@ -129,7 +189,7 @@ std::size_t available_cpus() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-Child launch_unit(const SweepPlan& plan, const SweepDir& dir, const WorkUnit& unit) {
+Child launch_unit(const SweepPlan& plan, const SweepDir& dir, const WorkUnit& unit, int threads) {
   for (std::size_t i : unit) remove_stale_temps(dir, plan.runs[i].id);
   int p[2];
   if (::pipe2(p, O_CLOEXEC) != 0) throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
@@ -143,7 +203,7 @@ Child launch_unit(const SweepPlan& plan, const SweepDir& dir, const WorkUnit& un
   }
   if (pid == 0) {
     ::close(p[0]);
-    child_main(plan, dir, unit, p[1]);
+    child_main(plan, dir, unit, p[1], threads);
   }
   ::close(p[1]);
   ::fcntl(p[0], F_SETFL, ::fcntl(p[0], F_GETFL) | O_NONBLOCK);
@@ -196,9 +256,17 @@ std::vector<RunResult> finish_unit(Child& c, const SweepPlan& plan, const SweepD
       if (c.unit[k] == r.run) reported[k] = true;
     results.push_back(r);
   }
+  // A fused unit's process that died takes all its unreported runs down: they go back to the
+  // queue to run alone ("retry"), so that a crash costs only the run that causes it.
+  const bool retry = !cancelled && c.unit.size() > 1;
   for (std::size_t k = 0; k < c.unit.size(); ++k)
-    if (!reported[k]) results.push_back({c.unit[k], cancelled ? "cancelled" : "failed", cancelled ? "" : describe_exit(st), secs});
+    if (!reported[k])
+      results.push_back({c.unit[k], cancelled ? "cancelled" : retry ? "retry" : "failed", cancelled || retry ? "" : describe_exit(st), secs});
   for (RunResult& r : results) {
+    if (r.status == "retry") {
+      remove_stale_temps(dir, plan.runs[r.run].id);
+      continue;
+    }
     const SweepRun& run = plan.runs[r.run];
     ManifestRun mr{run.id, run.hash, {}};
     if (r.status == "failed" && inspect_run(dir, mr).state == RunRecord::State::Done) r.status = "completed", r.error.clear();
@@ -273,13 +341,20 @@ ExecReport execute_local(const SweepPlan& plan, const SweepDir& dir, const std::
                          std::size_t skipped, const ExecOptions& opts) {
   ExecReport rep;
   Progress progress(todo.size() + skipped, skipped, opts.quiet);
-  std::vector<WorkUnit> units = make_units(todo);
+  std::vector<WorkUnit> units = make_units(plan, todo, opts.fuse);
+  // Fewer units than jobs (fused groups): the cores go to the units' own threads.
+  const std::size_t jobs = std::max<std::size_t>(1, opts.jobs);
+  const int threads = static_cast<int>(std::max<std::size_t>(1, jobs / std::max<std::size_t>(1, std::min(jobs, units.size()))));
   std::vector<Child> running;
   std::size_t next = 0;
   bool stop = false;
   auto done = [&](Child& c, bool cancelled) {
     auto results = cancelled ? cancel_unit(c, plan, dir) : finish_unit(c, plan, dir, false);
     for (const auto& r : results) {
+      if (r.status == "retry") {  // its fused unit crashed: on its own this time
+        units.push_back({r.run});
+        continue;
+      }
       progress.finished(plan, dir, r);
       if (r.status == "failed" || r.status == "diverged") {
         ++rep.failed;
@@ -290,7 +365,7 @@ ExecReport execute_local(const SweepPlan& plan, const SweepDir& dir, const std::
   };
   for (;;) {
     while (!stop && !stop_signal() && running.size() < std::max<std::size_t>(1, opts.jobs) && next < units.size())
-      running.push_back(launch_unit(plan, dir, units[next++]));
+      running.push_back(launch_unit(plan, dir, units[next++], threads));
     progress.running(running.size());
     progress.redraw();
     if (running.empty()) break;

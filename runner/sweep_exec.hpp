@@ -1,8 +1,9 @@
 // Running a sweep's runs: each unit of work in its own forked process (a crash takes only its
 // own runs down), OpenBLAS pinned to one thread there, N processes at a time.
 //
-// A unit is a list of runs one process trains; today every unit holds one run. Training
-// compatible runs together ("sweep fusion") only needs make_units and the child to group them.
+// A unit is a list of runs one process trains: one run, or (sweep fusion, runner/fused.hpp) runs
+// that train on the same examples, trained together so that X is read once per iteration for
+// all of them. Each run still writes its own results file and log.
 #pragma once
 
 #include <sys/types.h>
@@ -18,11 +19,14 @@
 namespace mindset {
 
 using WorkUnit = std::vector<std::size_t>;  // indices into SweepPlan::runs
-std::vector<WorkUnit> make_units(const std::vector<std::size_t>& todo);
+// One unit per run, or with `fuse` one per group of runs with the same fusion_key (in the
+// order of their first run; groups of more than kMaxFused runs split into equal parts).
+std::vector<WorkUnit> make_units(const SweepPlan& plan, const std::vector<std::size_t>& todo, bool fuse);
+constexpr std::size_t kMaxFused = 32;
 
 struct RunResult {
   std::size_t run = 0;
-  std::string status;  // completed, diverged, failed, cancelled
+  std::string status;  // completed, diverged, failed, cancelled; retry: its fused unit crashed, run it alone
   std::string error;
   double wall_seconds = 0;
 };
@@ -36,7 +40,9 @@ struct Child {
   std::chrono::steady_clock::time_point start;
 };
 
-Child launch_unit(const SweepPlan& plan, const SweepDir& dir, const WorkUnit& unit);
+// `threads`: the kernels' and OpenBLAS's threads in the child (fewer units than jobs leave
+// cores for each).
+Child launch_unit(const SweepPlan& plan, const SweepDir& dir, const WorkUnit& unit, int threads = 1);
 // Reads what the child has written; true once it has closed its end (it is done).
 bool pump(Child& c);
 // Reaps the child and records its runs: a failure record for each failed run, none for a run
@@ -64,6 +70,7 @@ class Progress {
 
 struct ExecOptions {
   std::size_t jobs = 1;
+  bool fuse = true;  // train compatible runs together (sweep fusion); --no-fuse turns it off
   bool fail_fast = false;
   bool quiet = false;
 };

@@ -113,7 +113,7 @@ void worker(const SweepSetup& s) {
 ExecReport coordinator(const SweepSetup& s, const ExecOptions& opts, int ranks) {
   ExecReport rep;
   Progress progress(s.slice.size(), s.skipped, opts.quiet);
-  std::vector<WorkUnit> units = make_units(s.todo);
+  std::vector<WorkUnit> units = make_units(s.plan, s.todo, opts.fuse);
   std::size_t next = 0;
   std::vector<Child> local;
   int workers = ranks - 1;
@@ -121,6 +121,10 @@ ExecReport coordinator(const SweepSetup& s, const ExecOptions& opts, int ranks) 
   std::size_t remote_busy = 0;
   auto record = [&](const std::vector<RunResult>& results, const std::string& where) {
     for (const auto& r : results) {
+      if (r.status == "retry") {  // its fused unit crashed: on its own this time
+        units.push_back({r.run});
+        continue;
+      }
       progress.finished(s.plan, s.dir, r, where);
       if (r.status == "failed" || r.status == "diverged") {
         ++rep.failed;
@@ -196,6 +200,7 @@ int cmd_sweep_mpi(const SweepArgs& a) {
       ExecOptions opts;
       opts.jobs = a.jobs ? a.jobs : 1;
       opts.fail_fast = a.fail_fast;
+      opts.fuse = a.fuse && !a.fail_fast;
       opts.quiet = a.quiet;
       if (!a.quiet)
         std::printf("sweep %s: %zu runs, %zu to run, over %d MPI ranks (%zu at a time on rank 0), into %s/\n",

@@ -17,10 +17,26 @@ namespace mindset {
 namespace {
 
 template <class T>
-Split<T> to_split(const Dataset& d, const Loss<T>& loss, std::size_t units) {
+void convert_x(const Dataset& d, Split<T>& s, ConvertedData<T>* shared) {
+  if (shared)
+    if (auto it = shared->find(&d); it != shared->end()) s.x_store = it->second;
+  if (!s.x_store) {
+    auto x = std::make_shared<xt::xtensor<T, 2>>(xt::xtensor<T, 2>::from_shape(d.x.shape()));
+    std::copy(d.x.begin(), d.x.end(), x->begin());
+    s.x_store = x;
+    if (shared) (*shared)[&d] = x;
+  }
+  s.x = view_of(*s.x_store);
+}
+template <>
+void convert_x(const Dataset& d, Split<double>& s, ConvertedData<double>*) {
+  s.x = view_of(d.x);  // the data set outlives the trainer: train on its matrix, uncopied
+}
+
+template <class T>
+Split<T> to_split(const Dataset& d, const Loss<T>& loss, std::size_t units, ConvertedData<T>* shared) {
   Split<T> s;
-  s.x = xt::xtensor<T, 2>::from_shape(d.x.shape());
-  std::copy(d.x.begin(), d.x.end(), s.x.begin());
+  convert_x(d, s, shared);
   s.y = xt::zeros<T>({units, d.m()});
   loss.encode(d.y.data(), view_of(s.y));
   return s;
@@ -29,34 +45,49 @@ Split<T> to_split(const Dataset& d, const Loss<T>& loss, std::size_t units) {
 // Columns [start, start + len) of a row-major matrix: the matrix itself when that is all of
 // it, otherwise copied into `buf`.
 template <class T>
-CView<T> columns(const xt::xtensor<T, 2>& a, std::size_t start, std::size_t len, Matrix<T>& buf) {
-  const std::size_t rows = a.shape()[0], cols = a.shape()[1];
-  if (start == 0 && len == cols) return view_of(a);
-  buf.reshape(rows, len);
+CView<T> columns(CView<T> a, std::size_t start, std::size_t len, Matrix<T>& buf) {
+  const std::size_t rows = a.rows, cols = a.cols;
+  if (start == 0 && len == cols) return a;
+  buf.resize(rows, len);  // evaluation blocks exist only for splits of more than kEvalBlock examples
   for (std::size_t i = 0; i < rows; ++i)
-    std::copy(a.data() + i * cols + start, a.data() + i * cols + start + len, buf.data() + i * len);
+    std::copy(a.data + i * cols + start, a.data + i * cols + start + len, buf.data() + i * len);
   return buf.view();
 }
 
 // Columns perm[pos], ..., perm[pos + len - 1] of a, gathered into buf (as X[:, perm[k*B:(k+1)*B]]).
 template <class T>
-CView<T> gather(const xt::xtensor<T, 2>& a, const std::size_t* idx, std::size_t len, Matrix<T>& buf) {
-  const std::size_t rows = a.shape()[0], cols = a.shape()[1];
+CView<T> gather(CView<T> a, const std::size_t* idx, std::size_t len, Matrix<T>& buf) {
+  const std::size_t rows = a.rows, cols = a.cols;
   buf.reshape(rows, len);
   for (std::size_t i = 0; i < rows; ++i) {
-    const T* src = a.data() + i * cols;
+    const T* src = a.data + i * cols;
     T* dst = buf.data() + i * len;
     for (std::size_t j = 0; j < len; ++j) dst[j] = src[idx[j]];
   }
   return buf.view();
 }
 
-std::string nonfinite(double v) { return std::isnan(v) ? "NaN" : "infinite"; }
+// Examples perm[pos], ..., perm[pos + len - 1] from the example-major copy (m x n, an example
+// per row), written as the columns of buf (n x len): contiguous reads, 8 columns at a time.
+template <class T>
+CView<T> gather_examples(const xt::xtensor<T, 2>& examples, const std::size_t* idx, std::size_t len, Matrix<T>& buf) {
+  const std::size_t n = examples.shape()[1];
+  buf.reshape(n, len);
+  T* dst = buf.data();
+  for (std::size_t k0 = 0; k0 < len; k0 += 8) {
+    const std::size_t kn = std::min<std::size_t>(8, len - k0);
+    const T* src[8];
+    for (std::size_t k = 0; k < kn; ++k) src[k] = examples.data() + idx[k0 + k] * n;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < kn; ++k) dst[i * len + k0 + k] = src[k][i];
+  }
+  return buf.view();
+}
 
 }  // namespace
 
 template <class T>
-Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOptions& opts)
+Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOptions& opts, ConvertedData<T>* shared)
     : e_(e), cfg_(e.resolved), opts_(opts) {
   const ConfigNode& model = cfg_.at("model");
   const ConfigNode& training = cfg_.at("training");
@@ -72,9 +103,9 @@ Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOpti
   checkpoint_every_ = training.has("checkpoint_every") ? training.get_integer("checkpoint_every") : 0;
 
   const std::size_t units = static_cast<std::size_t>(model.at("layers").items().back().get_integer("units"));
-  train_ = to_split<T>(data.train, *loss_, units);
-  if (data.test) test_ = to_split<T>(*data.test, *loss_, units);
-  if (data.validation) validation_ = to_split<T>(*data.validation, *loss_, units);
+  train_ = to_split<T>(data.train, *loss_, units, shared);
+  if (data.test) test_ = to_split<T>(*data.test, *loss_, units, shared);
+  if (data.validation) validation_ = to_split<T>(*data.validation, *loss_, units, shared);
   const std::size_t m = train_.m();
   batch_ = training.has("batch_size") ? std::min<std::size_t>(m, training.get_integer("batch_size")) : m;
   shuffle_ = batch_ < m;
@@ -103,10 +134,19 @@ Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOpti
   for (const Split<T>* s : {&train_, test_ ? &*test_ : nullptr, validation_ ? &*validation_ : nullptr})
     if (s) capacity = std::max(capacity, std::min(s->m(), kEvalBlock));
   net_.build(data.train.n(), capacity);
-  x_block_.resize(data.train.n(), std::min(capacity, kEvalBlock));
-  y_block_.resize(units, std::min(capacity, kEvalBlock));
+  // Evaluation blocks (copies of kEvalBlock columns) only when a split is larger than that.
+  if (capacity >= kEvalBlock && std::max({train_.m(), test_ ? test_->m() : 0, validation_ ? validation_->m() : 0}) > kEvalBlock) {
+    x_block_.resize(data.train.n(), kEvalBlock);
+    y_block_.resize(units, kEvalBlock);
+  }
   if (shuffle_) {
     x_batch_.resize(data.train.n(), batch_);
+    // Mini-batches gather random examples: from the n x m matrix that is a cache miss per
+    // feature and example; an example-major copy makes each example one contiguous read.
+    const std::size_t n = data.train.n();
+    x_examples_ = xt::xtensor<T, 2>::from_shape({m, n});
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < m; ++j) x_examples_(j, i) = train_.x(i, j);
     y_batch_.resize(units, batch_);
     perm_.reserve(m);
   }
@@ -115,7 +155,6 @@ Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOpti
   auto init = make_initializer(model.at("init"));
   net_.initialize(*init, rng_);
   optimizer_->setup(net_.parameters());
-  copy_parameters(backup_);
   if (early_.enabled && early_.restore_best) copy_parameters(best_params_);
   started_at_ = opts_.started_at;
 
@@ -127,6 +166,7 @@ Trainer<T>::Trainer(const Experiment& e, const DataBundle& data, const TrainOpti
   ps.total = total_;
   ps.print_every = print_every_;
   ps.epochs = training.has("epochs") ? training.get_integer("epochs") : 0;
+  if (opts_.log) ps.out = opts_.log;
   progress_ = std::make_unique<ProgressReporter>(ps);
 
   if (opts_.resume) restore(read_checkpoint(opts_.checkpoint));
@@ -147,52 +187,18 @@ void Trainer<T>::reserve_history() {
 }
 
 template <class T>
-TrainOutcome Trainer<T>::run() {
-  TrainOutcome out;
-  out.metric = loss_->metric();
-  out.cost_description = loss_->long_name();
-  if (l2_ > 0) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", l2_);
-    out.cost_description += ", plus the L2 penalty (lambda/2m) * sum of squared weights (lambda = " + std::string(buf) + ")";
-  }
-  out.learning_rate_description = schedule_->describe();
-  session_start_ = std::chrono::steady_clock::now();
-  progress_->start(it_);
-  while (it_ < total_) {
-    // The top of an iteration: the state a checkpoint holds.
-    if (checkpoint_every_ > 0 && it_ % checkpoint_every_ == 0 && it_ > 0 && it_ != resumed_from_ &&
-        !opts_.checkpoint.empty())
-      save_checkpoint();
-    if (evaluate_every_ > 0 && it_ % evaluate_every_ == 0) evaluate(it_);
-    if (!iterate(out)) break;
-    if (opts_.after_iteration) opts_.after_iteration(it_);
-    if (opts_.stop && *opts_.stop && it_ < total_) {
-      out.status = "interrupted";
-      out.signal = *opts_.stop;
-      out.stop_reason = std::string("interrupted by ") + (out.signal == SIGTERM ? "SIGTERM" : out.signal == SIGINT ? "SIGINT" : "a signal") +
-                        " after " + std::to_string(it_) + " of " + std::to_string(total_) + " iterations";
-      if (!opts_.checkpoint.empty()) save_checkpoint();
-      break;
-    }
-  }
-  finish(out);
-  return out;
-}
-
-template <class T>
 void Trainer<T>::select_batch(CView<T>& x, CView<T>& y, std::size_t& len) {
   const std::size_t m = train_.m();
   if (!shuffle_) {
-    x = view_of(train_.x);
+    x = train_.x;
     y = view_of(train_.y);
     len = m;
     return;
   }
   if (batch_pos_ == 0) rng_.permutation(m, perm_);
   len = std::min(batch_, m - batch_pos_);
-  x = gather(train_.x, perm_.data() + batch_pos_, len, x_batch_);
-  y = gather(train_.y, perm_.data() + batch_pos_, len, y_batch_);
+  x = gather_examples(x_examples_, perm_.data() + batch_pos_, len, x_batch_);
+  y = gather<T>(view_of(train_.y), perm_.data() + batch_pos_, len, y_batch_);
 }
 
 template <class T>
@@ -200,56 +206,6 @@ double Trainer<T>::learning_rate() const {
   if (schedule_->per_epoch())
     return schedule_->rate(lr0_, epoch_, static_cast<double>(total_) / static_cast<double>(iterations_per_epoch_));
   return schedule_->rate(lr0_, it_, static_cast<double>(total_));
-}
-
-template <class T>
-bool Trainer<T>::iterate(TrainOutcome& out) {
-  CView<T> x, y;
-  std::size_t len = 0;
-  select_batch(x, y, len);
-  const double lr = learning_rate();
-  CView<T> a = net_.forward(x, ForwardMode{true, &rng_});
-  const auto& params = net_.parameters();
-  T cost_t = (T(1) / static_cast<T>(len)) * loss_->sum(net_.layer(net_.size() - 1).pre_activation(), a, y);
-  if (l2_ > 0) cost_t = cost_t + l2_penalty(params, l2_, len);
-  const double cost = static_cast<double>(cost_t);
-  const bool record = record_every_ > 0 && it_ % record_every_ == 0;
-  if (record) {
-    history_.iteration.push_back(it_);
-    history_.cost.push_back(cost);
-    history_.learning_rate.push_back(lr);
-  }
-  if (!std::isfinite(cost)) {
-    out.status = "diverged";
-    out.diverged_at = it_;
-    out.stop_reason = "diverged at iteration " + std::to_string(it_) + ": the cost is " + nonfinite(cost) +
-                      " (try a smaller learning_rate)";
-    return false;
-  }
-  epoch_cost_sum_ += cost * static_cast<double>(len);
-  epoch_metric_sum_ += loss_->metric_sum(a, y);
-  epoch_examples_ += static_cast<long long>(len);
-
-  net_.backward(x, *loss_, y);
-  add_l2_gradient(params, l2_, len);
-  copy_parameters(backup_);
-  optimizer_->step(params, static_cast<T>(lr));
-  if (!parameters_finite()) {
-    load_parameters(backup_);  // keep the last finite parameters
-    out.status = "diverged";
-    out.diverged_at = it_;
-    out.stop_reason = "diverged at iteration " + std::to_string(it_) +
-                      ": its update made parameters NaN or infinite (try a smaller learning_rate)";
-    return false;
-  }
-  ++it_;
-  batch_pos_ += len;
-  progress_->iteration(it_ - 1, epoch_, cost, lr, record);
-  if (batch_pos_ >= train_.m()) {
-    batch_pos_ = 0;
-    return end_epoch(out);
-  }
-  return true;
 }
 
 template <class T>
@@ -302,7 +258,7 @@ typename Trainer<T>::Eval Trainer<T>::measure(const Split<T>& s) {
   ForwardMode eval{false, nullptr};
   for (std::size_t start = 0; start < m; start += kEvalBlock) {
     const std::size_t len = std::min(kEvalBlock, m - start);
-    CView<T> x = columns(s.x, start, len, x_block_), y = columns(s.y, start, len, y_block_);
+    CView<T> x = columns<T>(s.x, start, len, x_block_), y = columns<T>(view_of(s.y), start, len, y_block_);
     CView<T> a = net_.forward(x, eval);
     loss_sum += loss_->sum(net_.layer(net_.size() - 1).pre_activation(), a, y);
     metric_sum += loss_->metric_sum(a, y);
@@ -318,18 +274,6 @@ void Trainer<T>::evaluate(long long it) {
   std::optional<double> test;
   if (test_) history_.test_metric.push_back(*(test = measure(*test_).metric));
   progress_->evaluation(it, train, test);
-}
-
-template <class T>
-bool Trainer<T>::parameters_finite() const {
-  bool bad = false;
-  constexpr T big = std::numeric_limits<T>::max();
-  for (const auto& p : net_.parameters()) {
-    const T* w = p.value->data();
-    const std::size_t n = p.value->size();
-    for (std::size_t i = 0; i < n; ++i) bad |= !(std::fabs(w[i]) <= big);  // false for NaN and inf
-  }
-  return !bad;
 }
 
 template <class T>
@@ -368,6 +312,8 @@ void Trainer<T>::finish(TrainOutcome& out) {
   out.resumed_from = resumed_from_;
   out.started_at = started_at_;
   out.prior_seconds = prior_seconds_;
+  out.loop_seconds = loop_seconds_;
+  out.loop_iterations = loop_iterations_;
   out.history = std::move(history_);
   for (std::size_t l = 0; l < net_.size(); ++l) out.layers.push_back(net_.layer(l).attributes());
   for (const auto& p : net_.parameters()) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <csignal>
+#include <cstdio>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -61,6 +62,8 @@ struct TrainOutcome {
   long long resumed_from = -1;      // the checkpoint's iteration when resumed
   std::string started_at;           // of the first session, kept across resumes ("" = now)
   double prior_seconds = 0;         // training time of earlier sessions
+  double loop_seconds = 0;          // this session's time in the training loop (no setup or final evaluation)
+  long long loop_iterations = 0;    // iterations that loop did (for time per iteration)
 };
 
 struct TrainOptions {
@@ -74,6 +77,8 @@ struct TrainOptions {
   // Nonzero (a signal number) once the run should stop: after the current iteration the loop
   // writes a checkpoint and returns with status "interrupted".
   const volatile std::sig_atomic_t* stop = nullptr;
+  // Where progress goes (stderr when null): a fused sweep gives each run its own log.
+  std::FILE* log = nullptr;
   // Called after each update with the number of updates done (embedding code and tests).
   std::function<void(long long)> after_iteration;
 };

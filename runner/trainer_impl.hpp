@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -19,11 +20,14 @@ namespace mindset {
 
 struct Checkpoint;
 
-// Examples and targets of one split, in the network's scalar type.
+// Examples and targets of one split, in the network's scalar type. For float64 x views the
+// data set's own matrix (no copy of X); for float32 it views x_store, the converted copy.
 template <class T>
 struct Split {
-  xt::xtensor<T, 2> x, y;
-  std::size_t m() const { return x.shape()[1]; }
+  CView<T> x;
+  std::shared_ptr<const xt::xtensor<T, 2>> x_store;
+  xt::xtensor<T, 2> y;
+  std::size_t m() const { return x.cols; }
 };
 
 // training.early_stopping, resolved.
@@ -37,11 +41,29 @@ struct EarlyStoppingSpec {
   bool restore_best = true;
 };
 
+// Training data converted to float32 once for several trainers (a fused sweep's runs).
+template <class T>
+using ConvertedData = std::map<const Dataset*, std::shared_ptr<const xt::xtensor<T, 2>>>;
+
 template <class T>
 class Trainer {
  public:
-  Trainer(const Experiment& e, const DataBundle& data, const TrainOptions& opts);
+  Trainer(const Experiment& e, const DataBundle& data, const TrainOptions& opts, ConvertedData<T>* shared = nullptr);
   TrainOutcome run();
+
+  // run() in pieces, for a driver training several runs in lockstep (fused_trainer.cpp):
+  //   begin(); while (next()) { prepare(); [first layer's W X]; if (!forward_backward()) break;
+  //   [dW]; if (!update() || !after()) break; } end();
+  void begin();
+  bool next();              // the top of an iteration (checkpoint, evaluation); false when done
+  void prepare();           // the batch and the learning rate
+  bool forward_backward();  // false: the run ends (its cost is not finite)
+  bool update();            // false: the run ends (diverged, or early stopping)
+  bool after();             // callbacks and stop signals; false: interrupted
+  TrainOutcome end();
+  Network<T>& network() { return net_; }
+  bool full_batch() const { return !shuffle_; }
+  CView<T> batch_x() const { return x_; }
 
  private:
   static constexpr std::size_t kEvalBlock = 8192;  // numpy's summation block, so costs agree
@@ -49,14 +71,11 @@ class Trainer {
     double cost, metric;
   };
 
-  // One iteration: forward, cost, backward, update. Returns false when the run must stop.
-  bool iterate(TrainOutcome& out);
   void select_batch(CView<T>& x, CView<T>& y, std::size_t& len);
   double learning_rate() const;
   bool end_epoch(TrainOutcome& out);  // false when early stopping ends the run
   Eval measure(const Split<T>& s);
   void evaluate(long long it);
-  bool parameters_finite() const;
   void copy_parameters(std::vector<xt::xtensor<T, 2>>& to) const;
   void load_parameters(const std::vector<xt::xtensor<T, 2>>& from);
   void reserve_history();
@@ -79,7 +98,7 @@ class Trainer {
   std::optional<Split<T>> test_, validation_;
   Matrix<T> x_block_, y_block_;  // evaluation blocks
   Matrix<T> x_batch_, y_batch_;  // the current mini-batch, gathered from the permutation
-  std::vector<xt::xtensor<T, 2>> backup_;  // parameters before the update, for divergence
+  xt::xtensor<T, 2> x_examples_;  // mini-batches only: the training examples as rows (m x n)
   std::unique_ptr<ProgressReporter> progress_;
 
   // Settings.
@@ -106,6 +125,15 @@ class Trainer {
   double prior_seconds_ = 0;
   long long resumed_from_ = -1;
   std::chrono::steady_clock::time_point session_start_;
+  double loop_seconds_ = 0;        // this session's time in the loop (benchmarks)
+  long long loop_iterations_ = 0, first_it_ = 0;
+  std::chrono::steady_clock::time_point loop_start_;
+  // The iteration under way.
+  TrainOutcome out_;
+  CView<T> x_, y_;
+  std::size_t len_ = 0;
+  double lr_ = 0, cost_ = 0;
+  bool record_ = false;
   bool checkpoint_warned_ = false;
 };
 

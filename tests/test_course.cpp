@@ -2,6 +2,8 @@
 // absent): the logistic regression's published cost table and accuracies, and the seed deep
 // network's first iterations against plain numpy (tests/reference/make_seed_network.py).
 #define BOOST_TEST_MODULE course
+#include <sys/resource.h>
+
 #include "h5.hpp"
 #include "testing.hpp"
 
@@ -120,4 +122,33 @@ BOOST_AUTO_TEST_CASE(seed_network_first_iterations_match_numpy) {
     if (std::string(l) != "1") check(std::string("layer_") + l + "/W", read(f.id(), std::string("model/layer_") + l + "/W"), std::string("W") + l);
     check(std::string("layer_") + l + "/b", read(f.id(), std::string("model/layer_") + l + "/b"), std::string("b") + l);
   }
+}
+
+// Peak memory of a catvnoncat run (the course's L-layer network) stays within 1.5 x the data
+// set's bytes as stored (uint8 images: train + test files) + 64 MiB: no copies of X per
+// iteration, per layer or per evaluation. getrusage(RUSAGE_CHILDREN) gives the largest peak RSS
+// among the processes this test has waited for (mindset, through the shell).
+BOOST_AUTO_TEST_CASE(peak_memory_is_bounded_by_the_data) {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MINDSET_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(MINDSET_ASAN)
+  BOOST_TEST_MESSAGE("skipped: AddressSanitizer's shadow memory inflates RSS");
+  return;
+#endif
+  if (!have_data()) return;
+  testing::TempDir dir;
+  auto r = train("seed_network.yaml", dir / "deep.h5",
+                 "'model.layers=[{units: 20, activation: relu}, {units: 7, activation: relu}, "
+                 "{units: 5, activation: relu}, {units: 1, activation: sigmoid}]' training.iterations=20");
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  struct rusage ru {};
+  BOOST_REQUIRE(getrusage(RUSAGE_CHILDREN, &ru) == 0);
+  const double peak = static_cast<double>(ru.ru_maxrss) * 1024.0;  // Linux reports KiB
+  const double stored = (209.0 + 50.0) * 64 * 64 * 3;  // the images' bytes, uint8
+  const double bound = 1.5 * stored + 64.0 * 1024 * 1024;
+  BOOST_TEST_MESSAGE("peak RSS " << peak / 1048576 << " MiB, bound " << bound / 1048576 << " MiB");
+  BOOST_TEST(peak <= bound, "peak RSS " << peak / 1048576 << " MiB exceeds " << bound / 1048576 << " MiB");
 }
