@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "errors.hpp"
+
 namespace mindset {
 std::uint64_t available_memory();  // dataset.hpp (which pulls in xtensor)
 }  // namespace mindset
@@ -256,7 +258,7 @@ std::uint64_t checked_count(hid_t dataset, std::size_t element_bytes) {
   std::uint64_t n = 1;
   for (auto d : shape(dataset)) n *= d, bytes *= static_cast<long double>(d);
   if (bytes > static_cast<long double>(available_memory() / 2))
-    throw H5Error("the dataset declares " + std::to_string(static_cast<unsigned long long>(bytes)) +
+    throw H5Error("the dataset declares " + size_text(bytes) +
                   " bytes, more than the memory available");
   return n;
 }

@@ -93,8 +93,7 @@ class Hdf5Source : public DataSource {
     const std::uint64_t avail = available_memory();
     if (2 * bytes > static_cast<long double>(avail) || values > static_cast<long double>(1ull << 40))
       fail("features", "dataset '" + fkey + "' declares shape " + shape_text(xdims) + ", " +
-                           std::to_string(static_cast<unsigned long long>(bytes / 8)) + " values: " +
-                           std::to_string(static_cast<unsigned long long>(bytes / (1 << 20))) +
+                           size_text(bytes / 8) + " values: " + size_text(bytes / (1 << 20)) +
                            " MiB as float64, and as much again to train on; only " + std::to_string(avail >> 20) +
                            " MiB of memory are available");
     std::uint64_t ym = 0;
@@ -122,7 +121,7 @@ class Hdf5Source : public DataSource {
       long double names = 1;
       for (auto dim : h5::shape(cd.id())) names *= static_cast<long double>(dim);
       if (names > kMaxClasses)
-        fail("classes", "dataset '" + c->text() + "' declares " + std::to_string(static_cast<unsigned long long>(names)) +
+        fail("classes", "dataset '" + c->text() + "' declares " + size_text(names) +
                             " class names; at most " + std::to_string(kMaxClasses) + " are read");
       h5::Handle type(H5Dget_type(cd.id()), H5Tclose);
       const std::size_t each = type && H5Tis_variable_str(type.id()) <= 0 ? H5Tget_size(type.id()) : 0;

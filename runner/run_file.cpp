@@ -208,8 +208,7 @@ void check_network_size(const RunFile& run, const ConfigNode& model, std::size_t
   const std::uint64_t avail = available_memory();
   if (bytes > static_cast<long double>(avail / 2))
     bad(run.path, "its network (" + std::to_string(run.input_size) + " inputs, " +
-                      std::to_string(static_cast<unsigned long long>(values)) + " parameters) would take " +
-                      std::to_string(static_cast<unsigned long long>(bytes / (1 << 20))) + " MiB; only " +
+                      size_text(values) + " parameters) would take " + size_text(bytes / (1 << 20)) + " MiB; only " +
                       std::to_string(avail >> 20) + " MiB of memory are available");
 }
 
