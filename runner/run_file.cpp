@@ -259,7 +259,7 @@ DataBundle read_fitted_data(const RunFile& run) {
     }
   } catch (const UserError& e) {
     bad(run.path, "cannot read its data transforms: " + e.diagnostics().front().message);
-  } catch (const std::runtime_error& e) {
+  } catch (const std::exception& e) {  // also a step of an unknown type (found by fuzzing)
     bad(run.path, std::string("cannot read its data transforms: ") + e.what());
   }
   if (b.encoding && b.encoding->features() != run.input_size)

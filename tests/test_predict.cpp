@@ -312,4 +312,11 @@ BOOST_AUTO_TEST_CASE(damaged_results_files) {
     h5::set_attr(g.id(), "config", std::string("standardize"));
   });
   expect_bad(predict(p, ""), {"std.h5: cannot read its data transforms"});
+  // Found by fuzzing (fuzz/regressions/results/preprocess_step_of_an_unknown_type): exit 2, not 1.
+  p = damaged("unknown.h5", [](hid_t f) {
+    h5::Handle g = h5::create_group(f, "data/preprocess/step_1");
+    h5::set_attr(g.id(), "config", std::string("{type: whiten}"));
+  });
+  expect_bad(predict(p, ""), {"unknown.h5: cannot read its data transforms: unknown preprocess 'whiten' (known preprocessing "
+                              "steps: minmax, scale, standardize)"});
 }
