@@ -52,8 +52,9 @@ class Lockstep {
     active_[i] = false;
   }
 
-  // Z = W X for every active trainer's first layer: one product over all their rows.
-  void forward_products() {
+  // The row pointers of one product over every active trainer's first layer (forward: rows of W
+  // and Z, after asking each layer to leave its product to us; else rows of dZ and dW); X's view.
+  CView<T> gather_rows(bool forward) {
     a_.clear();
     c_.clear();
     CView<T> x;
@@ -61,12 +62,18 @@ class Lockstep {
       if (!active_[i]) continue;
       x = tr_[i]->batch_x();
       FusedProducts<T>& p = products_[i];
-      tr_[i]->network().layer(0).defer_products(x.cols, &p);
+      if (forward) tr_[i]->network().layer(0).defer_products(x.cols, &p);
       for (std::size_t r = 0; r < p.units; ++r) {
-        a_.push_back(p.w + r * p.fan_in);
-        c_.push_back(p.z + r * x.cols);
+        a_.push_back(forward ? p.w + r * p.fan_in : p.dz + r * x.cols);
+        c_.push_back(forward ? p.z + r * x.cols : p.dw + r * p.fan_in);
       }
     }
+    return x;
+  }
+
+  // Z = W X for every active trainer's first layer: one product over all their rows.
+  void forward_products() {
+    const CView<T> x = gather_rows(true);
     if (a_.empty()) return;
     if (simd::gemm_rows(false, a_.size(), x.cols, x.rows, T(1), a_.data(), x.data, x.cols, c_.data())) return;
     for (std::size_t i = 0; i < tr_.size(); ++i)  // no fused kernels on this CPU: each on its own
@@ -78,18 +85,7 @@ class Lockstep {
 
   // dW = (1/m) dZ X^T for the trainers whose backward ran (it set dz).
   void weight_gradients() {
-    a_.clear();
-    c_.clear();
-    CView<T> x;
-    for (std::size_t i = 0; i < tr_.size(); ++i) {
-      if (!active_[i]) continue;
-      x = tr_[i]->batch_x();
-      const FusedProducts<T>& p = products_[i];
-      for (std::size_t r = 0; r < p.units; ++r) {
-        a_.push_back(p.dz + r * x.cols);
-        c_.push_back(p.dw + r * p.fan_in);
-      }
-    }
+    const CView<T> x = gather_rows(false);
     if (a_.empty()) return;
     const T inv_m = T(1) / static_cast<T>(x.cols);  // as the dense layer computes it
     if (simd::gemm_rows(true, a_.size(), x.rows, x.cols, inv_m, a_.data(), x.data, x.cols, c_.data())) return;

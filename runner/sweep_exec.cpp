@@ -151,7 +151,34 @@ std::string clock_text(double s) {
 
 }  // namespace
 
-std::vector<WorkUnit> make_units(const SweepPlan& plan, const std::vector<std::size_t>& todo, bool fuse) {
+namespace {
+
+// The part of a fused run's work that differs between members: its first layer's width (they
+// share their examples, so the product over X and the elementwise work grow with it).
+double run_cost(const SweepPlan& plan, std::size_t run) {
+  const auto& layers = plan.runs[run].experiment.resolved.at("model").at("layers").items();
+  return 1.0 + static_cast<double>(layers.front().get_integer("units"));
+}
+
+// Cuts u in two contiguous parts whose costs are as close as can be.
+std::pair<WorkUnit, WorkUnit> halve(const SweepPlan& plan, const WorkUnit& u) {
+  double total = 0, left = 0;
+  for (std::size_t r : u) total += run_cost(plan, r);
+  std::size_t cut = 1;
+  double best = total;
+  for (std::size_t k = 1; k < u.size(); ++k) {
+    left += run_cost(plan, u[k - 1]);
+    const double worst = std::max(left, total - left);
+    if (worst < best) best = worst, cut = k;
+  }
+  return {WorkUnit(u.begin(), u.begin() + static_cast<std::ptrdiff_t>(cut)),
+          WorkUnit(u.begin() + static_cast<std::ptrdiff_t>(cut), u.end())};
+}
+
+}  // namespace
+
+std::vector<WorkUnit> make_units(const SweepPlan& plan, const std::vector<std::size_t>& todo, bool fuse,
+                                 std::size_t slots) {
   std::vector<WorkUnit> units;
   std::vector<std::string> keys;  // of units that are fused groups ("" for single runs)
   for (std::size_t i : todo) {
@@ -169,6 +196,23 @@ std::vector<WorkUnit> make_units(const SweepPlan& plan, const std::vector<std::s
     const std::size_t parts = (u.size() + kMaxFused - 1) / kMaxFused, per = (u.size() + parts - 1) / parts;
     for (std::size_t k = 0; k < u.size(); k += per)
       out.emplace_back(u.begin() + static_cast<std::ptrdiff_t>(k), u.begin() + static_cast<std::ptrdiff_t>(std::min(u.size(), k + per)));
+  }
+  // A group trains in one process: with fewer units than slots, halve the costliest group until
+  // every slot has a unit (each then trains on one core, its elementwise work in parallel with
+  // the others', instead of one process sharing its products between threads).
+  while (out.size() < slots) {
+    std::size_t pick = out.size();
+    double most = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i].size() < 2) continue;
+      double c = 0;
+      for (std::size_t r : out[i]) c += run_cost(plan, r);
+      if (c > most) most = c, pick = i;
+    }
+    if (pick == out.size()) break;
+    auto halves = halve(plan, out[pick]);
+    out[pick] = std::move(halves.first);
+    out.insert(out.begin() + static_cast<std::ptrdiff_t>(pick) + 1, std::move(halves.second));
   }
   return out;
 }
@@ -341,7 +385,7 @@ ExecReport execute_local(const SweepPlan& plan, const SweepDir& dir, const std::
                          std::size_t skipped, const ExecOptions& opts) {
   ExecReport rep;
   Progress progress(todo.size() + skipped, skipped, opts.quiet);
-  std::vector<WorkUnit> units = make_units(plan, todo, opts.fuse);
+  std::vector<WorkUnit> units = make_units(plan, todo, opts.fuse, std::max<std::size_t>(1, opts.jobs));
   // Fewer units than jobs (fused groups): the cores go to the units' own threads.
   const std::size_t jobs = std::max<std::size_t>(1, opts.jobs);
   const int threads = static_cast<int>(std::max<std::size_t>(1, jobs / std::max<std::size_t>(1, std::min(jobs, units.size()))));

@@ -20,8 +20,11 @@ namespace mindset {
 
 using WorkUnit = std::vector<std::size_t>;  // indices into SweepPlan::runs
 // One unit per run, or with `fuse` one per group of runs with the same fusion_key (in the
-// order of their first run; groups of more than kMaxFused runs split into equal parts).
-std::vector<WorkUnit> make_units(const SweepPlan& plan, const std::vector<std::size_t>& todo, bool fuse);
+// order of their first run; groups of more than kMaxFused runs split into equal parts, and
+// groups halved, costliest first, while there are fewer units than `slots`: the processes that
+// run at once).
+std::vector<WorkUnit> make_units(const SweepPlan& plan, const std::vector<std::size_t>& todo, bool fuse,
+                                 std::size_t slots);
 constexpr std::size_t kMaxFused = 32;
 
 struct RunResult {

@@ -113,10 +113,11 @@ void worker(const SweepSetup& s) {
 ExecReport coordinator(const SweepSetup& s, const ExecOptions& opts, int ranks) {
   ExecReport rep;
   Progress progress(s.slice.size(), s.skipped, opts.quiet);
-  std::vector<WorkUnit> units = make_units(s.plan, s.todo, opts.fuse);
+  int workers = ranks - 1;
+  std::vector<WorkUnit> units =
+      make_units(s.plan, s.todo, opts.fuse, static_cast<std::size_t>(workers) + std::max<std::size_t>(1, opts.jobs));
   std::size_t next = 0;
   std::vector<Child> local;
-  int workers = ranks - 1;
   bool stop = false;
   std::size_t remote_busy = 0;
   auto record = [&](const std::vector<RunResult>& results, const std::string& where) {

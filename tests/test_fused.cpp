@@ -55,13 +55,39 @@ BOOST_FIXTURE_TEST_CASE(fused_runs_equal_lone_runs, Fixture) {
   BOOST_TEST(content(dir / "fused") == content(dir / "plain"));
   const std::string cmp = compare_runs(dir / "fused", dir / "plain");
   BOOST_TEST(cmp.rfind("equal 8 ", 0) == 0u, cmp);
-  // All eight trained together (one group); each has its own log with its own progress.
+  // Two jobs: two groups of four (equal first-layer units 2+5+2+5), one per core; each run has
+  // its own log with its own progress.
   auto rows = read_csv(dir / "fused" / "summary.csv");
   for (const auto& r : rows) {
     const std::string log = log_of(dir / "fused", r.at("run_id"));
-    BOOST_TEST(contains(log, "trained together with 7 other runs"), log);
+    BOOST_TEST(contains(log, "trained together with 3 other runs"), log);
     BOOST_TEST(contains(log, "iteration"), log);
     BOOST_TEST(!contains(log_of(dir / "plain", r.at("run_id")), "trained together"));
+  }
+  // One job: all eight in one group, the same results.
+  auto one = testing::mindset(sweep(s, dir / "one", "--jobs 1"));
+  BOOST_REQUIRE_MESSAGE(one.exit_code == 0, one.err);
+  BOOST_TEST(compare_runs(dir / "one", dir / "plain").rfind("equal 8 ", 0) == 0u);
+  for (const auto& r : rows)
+    BOOST_TEST(contains(log_of(dir / "one", r.at("run_id")), "trained together with 7 other runs"), r.at("run_id"));
+}
+
+BOOST_FIXTURE_TEST_CASE(groups_are_split_by_width_to_fill_the_jobs, Fixture) {
+  // Widths 1, 2, 3, 4, 5, 20, 50 on three jobs: the costliest group is halved until there are
+  // three units, each cut where the first-layer units balance: {1..5, 20}, {50} first, then
+  // {1..5} and {20}.
+  fs::path s = dir.write("s.yaml", "experiment: base.yaml\nset: {training.iterations: 20}\n"
+                                   "grid: {model.layers[0].units: [1, 2, 3, 4, 5, 20, 50]}\n");
+  auto r = testing::mindset(sweep(s, dir / "out", "--jobs 3"));
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto rows = read_csv(dir / "out" / "summary.csv");
+  BOOST_REQUIRE(rows.size() == 7u);
+  const char* want[] = {"with 4 other runs", "with 4 other runs", "with 4 other runs", "with 4 other runs",
+                        "with 4 other runs", nullptr, nullptr};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::string log = log_of(dir / "out", rows[i].at("run_id"));
+    if (want[i]) BOOST_TEST(contains(log, want[i]), i << ": " << log);
+    else BOOST_TEST(!contains(log, "trained together"), i << ": " << log);
   }
 }
 
