@@ -9,6 +9,7 @@
 #include "analysis_commands.hpp"
 #include "commands.hpp"
 #include "h5.hpp"
+#include "isolate.hpp"
 #include "registry.hpp"
 #include "run_file.hpp"
 #include "yaml_tree.hpp"
@@ -109,7 +110,7 @@ struct Table {
   }
 };
 
-Table read_summary(const std::string& path) {
+Table summary_here(const std::string& path) {
   Table t;
   try {
     h5::Handle f = h5::open_file(path);
@@ -138,6 +139,12 @@ Table read_summary(const std::string& path) {
     throw UserError(path + ": cannot read the sweep summary: " + e.what());
   }
   return t;
+}
+
+// A sweep's summary.h5, first read in a child process (a damaged file may crash libhdf5).
+Table read_summary(const std::string& path) {
+  screen_file(path, [&] { summary_here(path); });
+  return summary_here(path);
 }
 
 // A table of the results files in a folder (not a sweep): name, status and metrics.

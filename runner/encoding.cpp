@@ -157,7 +157,7 @@ Dataset Encoding::apply(Dataset raw, std::string& unseen_note) const {
   const long double bytes = static_cast<long double>(n) * static_cast<long double>(m) * 8.0L;
   if (bytes > static_cast<long double>(available_memory()))
     throw UserError("encoding gives " + std::to_string(n) + " features x " + std::to_string(m) + " examples (" +
-                    std::to_string(static_cast<unsigned long long>(bytes / (1 << 20))) +
+                    size_text(bytes / (1 << 20)) +
                     " MiB), more than the memory available; do categorical columns have too many distinct values?");
   Dataset out;
   out.x = xt::zeros<double>({n, m});

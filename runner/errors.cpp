@@ -1,5 +1,7 @@
 #include "errors.hpp"
 
+#include <cstdio>
+
 namespace mindset {
 
 namespace {
@@ -53,6 +55,12 @@ std::string error_text(std::exception_ptr e) {
   } catch (...) {
     return "unknown error";
   }
+}
+
+std::string size_text(long double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.0Lf", v);
+  return buf;
 }
 
 }  // namespace mindset

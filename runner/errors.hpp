@@ -51,4 +51,7 @@ class Diagnostics {
 // member): a UserError's diagnostics joined with "; ", else what().
 std::string error_text(std::exception_ptr e);
 
+// A size a file declares, in a message: "36881100000000000000" (no cast of a value past 2^64).
+std::string size_text(long double v);
+
 }  // namespace mindset

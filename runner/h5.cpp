@@ -8,6 +8,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "errors.hpp"
+
+namespace mindset {
+std::uint64_t available_memory();  // dataset.hpp (which pulls in xtensor)
+}  // namespace mindset
+
 namespace mindset::h5 {
 
 void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
@@ -243,12 +249,27 @@ void set_attr(hid_t obj, const std::string& name, const std::vector<std::string>
   write_attr(obj, name, t.id(), s.id(), ptrs.empty() ? &none : ptrs.data());  // HDF5 wants a buffer even for 0 items
 }
 
+namespace {
+
+// The number of elements a dataset declares, refused (H5Error) when `element_bytes` each would
+// take more than half the memory available: a file's claims are checked before allocating.
+std::uint64_t checked_count(hid_t dataset, std::size_t element_bytes) {
+  long double bytes = static_cast<long double>(element_bytes ? element_bytes : 1);
+  std::uint64_t n = 1;
+  for (auto d : shape(dataset)) n *= d, bytes *= static_cast<long double>(d);
+  if (bytes > static_cast<long double>(available_memory() / 2))
+    throw H5Error("the dataset declares " + size_text(bytes) +
+                  " bytes, more than the memory available");
+  return n;
+}
+
+}  // namespace
+
 std::vector<double> read_doubles(hid_t dataset) {
   Handle type(check(H5Dget_type(dataset), "get a dataset's type"), H5Tclose);
   H5T_class_t cls = H5Tget_class(type.id());
   if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw H5Error("dataset is not numeric");
-  std::uint64_t n = 1;
-  for (auto d : shape(dataset)) n *= d;
+  const std::uint64_t n = checked_count(dataset, 8);
   std::vector<double> out(static_cast<std::size_t>(n));
   if (n > 0) check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read a dataset", 0);
   return out;
@@ -257,10 +278,10 @@ std::vector<double> read_doubles(hid_t dataset) {
 std::vector<std::string> read_strings(hid_t dataset) {
   Handle type(check(H5Dget_type(dataset), "get a dataset's type"), H5Tclose);
   if (H5Tget_class(type.id()) != H5T_STRING) throw H5Error("dataset does not hold strings");
-  std::uint64_t n = 1;
-  for (auto d : shape(dataset)) n *= d;
+  const bool variable = H5Tis_variable_str(type.id()) > 0;
+  const std::uint64_t n = checked_count(dataset, variable ? sizeof(char*) : H5Tget_size(type.id()));
   std::vector<std::string> out;
-  if (H5Tis_variable_str(type.id()) > 0) {
+  if (variable) {
     std::vector<char*> ptrs(static_cast<std::size_t>(n));
     Handle mem = string_type();
     if (n) check(H5Dread(dataset, mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read strings", 0);
@@ -282,6 +303,9 @@ std::vector<std::string> read_strings(hid_t dataset) {
 
 double read_scalar(hid_t loc, const std::string& name) {
   Handle ds = open_dataset(loc, name);
+  std::uint64_t n = 1;
+  for (auto d : shape(ds.id())) n *= d;
+  if (n != 1) throw H5Error(name + " is not a scalar");  // before reading what it declares
   std::vector<double> v = read_doubles(ds.id());
   if (v.size() != 1) throw H5Error(name + " is not a scalar");
   return v[0];

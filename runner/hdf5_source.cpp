@@ -4,10 +4,14 @@
 
 #include "dataset.hpp"
 #include "h5.hpp"
+#include "isolate.hpp"
 
 namespace mindset {
 
 namespace {
+
+constexpr unsigned kMaxClasses = 1000000;
+constexpr std::size_t kMaxClassName = 65536;  // bytes of a fixed-length name
 
 std::string list_names(const std::vector<std::string>& v) {
   std::string s;
@@ -37,7 +41,28 @@ class Hdf5Source : public DataSource {
                                             .one_of({"first", "last"}).def(ConfigNode::scalar("first")))};
   }
 
+  // Read in a child process (isolate.hpp): a damaged file that crashes libhdf5 is an error
+  // message about that file, not a crash of mindset.
   Dataset load() override {
+    if (!isolation_enabled()) return read();
+    const std::string path = o_.get_string("path");
+    Dataset d;
+    std::vector<Diagnostic> errors;
+    std::string failure;
+    try {
+      run_isolated([&](Channel& out) { send(out); }, [&](Channel& in) { receive(in, d, errors, failure); },
+                   read_timeout(path));
+    } catch (const ChildCrashed& c) {
+      fail("path", "reading " + path + " " + hdf5_failure(c) + "; the file is damaged, or not an HDF5 file this library can read");
+    }
+    if (!errors.empty()) throw UserError(errors);
+    if (!failure.empty()) fail("path", "cannot read " + path + ": " + failure);
+    d.provenance = provenance();
+    return d;
+  }
+
+ private:
+  Dataset read() const {
     const std::string path = o_.get_string("path");
     h5::quiet();
     if (H5Fis_hdf5(path.c_str()) <= 0) fail("path", "not an HDF5 file: " + path);
@@ -68,8 +93,7 @@ class Hdf5Source : public DataSource {
     const std::uint64_t avail = available_memory();
     if (2 * bytes > static_cast<long double>(avail) || values > static_cast<long double>(1ull << 40))
       fail("features", "dataset '" + fkey + "' declares shape " + shape_text(xdims) + ", " +
-                           std::to_string(static_cast<unsigned long long>(bytes / 8)) + " values: " +
-                           std::to_string(static_cast<unsigned long long>(bytes / (1 << 20))) +
+                           size_text(bytes / 8) + " values: " + size_text(bytes / (1 << 20)) +
                            " MiB as float64, and as much again to train on; only " + std::to_string(avail >> 20) +
                            " MiB of memory are available");
     std::uint64_t ym = 0;
@@ -92,21 +116,91 @@ class Hdf5Source : public DataSource {
     }
     if (const ConfigNode* c = o_.find("classes")) {
       h5::Handle cd = open(f.id(), "classes", c->text(), path);
+      // A name per class: a file may declare billions, or names of a gigabyte each; refuse
+      // before allocating for them.
+      long double names = 1;
+      for (auto dim : h5::shape(cd.id())) names *= static_cast<long double>(dim);
+      if (names > kMaxClasses)
+        fail("classes", "dataset '" + c->text() + "' declares " + size_text(names) +
+                            " class names; at most " + std::to_string(kMaxClasses) + " are read");
+      h5::Handle type(H5Dget_type(cd.id()), H5Tclose);
+      const std::size_t each = type && H5Tis_variable_str(type.id()) <= 0 ? H5Tget_size(type.id()) : 0;
+      if (each > kMaxClassName)
+        fail("classes", "dataset '" + c->text() + "' declares class names of " + std::to_string(each) +
+                            " bytes each; at most " + std::to_string(kMaxClassName) + " are read");
       try {
         d.classes = h5::read_strings(cd.id());
       } catch (const h5::H5Error&) {
         fail("classes", "dataset '" + c->text() + "' does not hold strings");
       }
     }
-    d.provenance = ConfigNode::map();
-    d.provenance.set("type", ConfigNode::of("hdf5"));
-    d.provenance.set("path", ConfigNode::of(path));
-    d.provenance.set("features", ConfigNode::of(fkey));
-    d.provenance.set("labels", ConfigNode::of(lkey));
+    d.provenance = provenance();
     return d;
   }
 
- private:
+  ConfigNode provenance() const {
+    ConfigNode p = ConfigNode::map();
+    p.set("type", ConfigNode::of("hdf5"));
+    p.set("path", ConfigNode::of(o_.get_string("path")));
+    p.set("features", ConfigNode::of(o_.get_string("features")));
+    p.set("labels", ConfigNode::of(o_.get_string("labels")));
+    return p;
+  }
+
+  // The child's side: the data set, or the error, down the pipe.
+  void send(Channel& out) const {
+    try {
+      Dataset d = read();
+      out.put_u64('D');
+      out.put_u64(d.n());
+      out.put_u64(d.m());
+      out.write(d.x.data(), d.x.size() * sizeof(double));
+      out.put_u64(d.y.size());
+      out.write(d.y.data(), d.y.size() * sizeof(double));
+      out.put_u64(d.classes.size());
+      for (const auto& c : d.classes) out.put_string(c);
+    } catch (const UserError& e) {
+      out.put_u64('E');
+      out.put_u64(e.diagnostics().size());
+      for (const auto& diag : e.diagnostics()) {
+        out.put_string(diag.path);
+        out.put_string(diag.message);
+      }
+    } catch (const Channel::Closed&) {
+      throw;
+    } catch (const std::exception& e) {
+      out.put_u64('X');
+      out.put_string(e.what());
+    }
+  }
+
+  // The parent's side (the child checked the sizes against the memory available).
+  void receive(Channel& in, Dataset& d, std::vector<Diagnostic>& errors, std::string& failure) const {
+    const std::uint64_t kind = in.get_u64();
+    if (kind == 'D') {
+      const std::uint64_t n = in.get_u64(), m = in.get_u64();
+      d.x = xt::xtensor<double, 2>::from_shape({static_cast<std::size_t>(n), static_cast<std::size_t>(m)});
+      in.read(d.x.data(), d.x.size() * sizeof(double));
+      d.y.resize(static_cast<std::size_t>(in.get_u64()));
+      in.read(d.y.data(), d.y.size() * sizeof(double));
+      d.classes.resize(static_cast<std::size_t>(in.get_u64()));
+      for (auto& c : d.classes) c = in.get_string();
+    } else if (kind == 'E') {
+      for (std::uint64_t i = 0, k = in.get_u64(); i < k; ++i) {
+        Diagnostic diag;
+        diag.path = in.get_string();
+        diag.message = in.get_string();
+        const ConfigNode* n = o_.find(diag.path);
+        diag.mark = n ? n->mark() : o_.mark();
+        errors.push_back(std::move(diag));
+      }
+    } else if (kind == 'X') {
+      failure = in.get_string();
+    } else {
+      throw Channel::Closed();
+    }
+  }
+
   [[noreturn]] void fail(const std::string& key, const std::string& msg) const {
     const ConfigNode* n = o_.find(key);
     throw UserError(n ? n->mark() : o_.mark(), key, msg);

@@ -181,8 +181,10 @@ DataBundle load_data(const ConfigNode& data, const ConfigNode& loss_cfg, std::si
   // Encoding of tabular data, learned from the training split.
   if (b.train.raw && fitted && !fitted->encoding) {  // a table for a run trained on other data
     b.train = under(w_train.path, train_cfg, [&] { return numeric_table(std::move(b.train)); });
-    for (auto [d, w] : {std::make_pair(&b.test, &w_test), std::make_pair(&b.validation, &w_val)})
-      if (*d && (*d)->raw) **d = under(w->path, *w->cfg, [&] { return numeric_table(std::move(**d)); });
+    for (auto dw : {std::make_pair(&b.test, &w_test), std::make_pair(&b.validation, &w_val)}) {
+      auto* d = dw.first;  // not a structured binding: C++17 lambdas cannot capture those (clang)
+      if (*d && (*d)->raw) **d = under(dw.second->path, *dw.second->cfg, [&] { return numeric_table(std::move(**d)); });
+    }
   } else if (b.train.raw) {
     std::shared_ptr<const Encoding> enc =
         fitted ? fitted->encoding
@@ -194,7 +196,8 @@ DataBundle load_data(const ConfigNode& data, const ConfigNode& loss_cfg, std::si
       if (!*d) continue;
       if (!(*d)->raw)
         throw UserError(w->cfg->mark(), w->path, "is not a table, but data.train is (csv); both must be csv files");
-      **d = under(w->path, *w->cfg, [&] { return enc->apply(std::move(**d), note); });
+      auto* split = d;  // lambdas may not capture structured bindings before C++20 (clang refuses)
+      **d = under(w->path, *w->cfg, [&] { return enc->apply(std::move(**split), note); });
       if (!note.empty()) warn(b, w->path + ": " + note);
     }
     b.encoding = enc;

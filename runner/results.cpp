@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <csignal>
 #include <cstring>
 #include <ctime>
@@ -63,13 +65,52 @@ void fsync_path(const std::string& path, bool directory) {
   ::close(fd);
 }
 
-std::string temp_name(const std::string& path) {
-  std::random_device rd;
-  char suffix[32];
-  std::snprintf(suffix, sizeof suffix, ".tmp-%d-%08x", static_cast<int>(::getpid()), rd());
-  fs::path p(path);
-  return (p.parent_path() / ("." + p.filename().string() + suffix)).string();
+// This machine's name, as temporary file names carry it (file-name safe).
+const std::string& host_name() {
+  static const std::string name = [] {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0 || !buf[0]) return std::string("localhost");
+    std::string h;
+    for (unsigned char c : std::string(buf)) h += std::isalnum(c) || c == '-' || c == '.' ? static_cast<char>(c) : '_';
+    return h;
+  }();
+  return name;
 }
+
+}  // namespace
+
+std::string temp_path(const std::string& path) {
+  std::random_device rd;
+  char suffix[48];
+  std::snprintf(suffix, sizeof suffix, ".tmp-%d-%08x@", static_cast<int>(::getpid()), rd());
+  fs::path p(path);
+  return (p.parent_path() / ("." + p.filename().string() + suffix + host_name())).string();
+}
+
+std::size_t remove_stale_temp_files(const std::string& path) {
+  const fs::path p(path);
+  const std::string prefix = "." + p.filename().string() + ".tmp-";
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    char* rest = nullptr;
+    const long pid = std::strtol(name.c_str() + prefix.size(), &rest, 10);
+    // Another machine's writer (a shard on a shared file system) may be alive: its pid means
+    // nothing here. Names without a host are from this machine (older mindset versions).
+    const std::size_t at = name.find('@', prefix.size());
+    if (at != std::string::npos && name.compare(at + 1, std::string::npos, host_name()) != 0) continue;
+    std::error_code rm;
+    if (pid > 0 && rest && *rest == '-' && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH &&
+        fs::remove(it->path(), rm))
+      ++removed;
+  }
+  return removed;
+}
+
+namespace {
 
 void write_attributes_map(hid_t obj, const ConfigNode& map) {
   for (const auto& [k, v] : map.entries()) {
@@ -180,7 +221,7 @@ std::vector<unsigned char> build_file(const Experiment& e, const DataBundle& dat
 
 void write_atomically(const std::string& path, const std::string& what,
                       const std::function<void(const std::string&)>& write) {
-  const std::string tmp = temp_name(path);
+  const std::string tmp = temp_path(path);
   TempFileGuard guard(tmp);  // a second Ctrl-C during the write removes the temporary file
   try {
     write(tmp);  // writers fsync what they write (h5::write_image)

@@ -33,6 +33,12 @@ void write_results(const std::string& path, const Experiment& e, const DataBundl
 void write_atomically(const std::string& path, const std::string& what,
                       const std::function<void(const std::string& tmp)>& write);
 
+// A fresh temporary name beside `path`: ".<file>.tmp-<pid>-<random>@<host>".
+std::string temp_path(const std::string& path);
+// Removes the temporary files that writers of `path` killed mid-write left behind (see
+// temp_path): those of this machine whose process is gone. Returns how many it removed.
+std::size_t remove_stale_temp_files(const std::string& path);
+
 // Creates the folder of `path` if needed and checks it can be written, before any training.
 void prepare_output(const std::string& path);
 

@@ -11,6 +11,7 @@
 #include "checkpoint.hpp"
 #include "dataset.hpp"
 #include "h5.hpp"
+#include "isolate.hpp"
 #include "results.hpp"
 #include "signals.hpp"
 #include "trainer.hpp"
@@ -54,21 +55,6 @@ std::optional<RunSummary> finished_run(const Experiment& e, const std::string& o
   }
 }
 
-// Temporary files of earlier runs writing `path` that were killed mid-write
-// (".<name>.tmp-<pid>-<hex>", see results.cpp) and whose process is gone.
-void remove_stale_temp_files(const std::string& path) {
-  const fs::path p(path);
-  const std::string prefix = "." + p.filename().string() + ".tmp-";
-  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(it->path(), ec);
-  }
-}
-
 }  // namespace
 
 PreparedRun prepare_run(const Experiment& e, const std::string& output, const RunOptions& opts) {
@@ -88,6 +74,9 @@ PreparedRun prepare_run(const Experiment& e, const std::string& output, const Ru
   const bool have_ckpt = fs::exists(ckpt, ec);
   std::FILE* log = opts.log ? opts.log : stderr;
   if (opts.resume) {
+    // What a killed run left is read here: first in a child, in case a damaged file crashes libhdf5.
+    if (fs::exists(output, ec)) screen_file(output, [&] { finished_run(e, output); });
+    if (have_ckpt) screen_file(ckpt, [&] { checkpoint_mismatch(ckpt, e), read_checkpoint(ckpt); });
     if (auto done = finished_run(e, output)) {
       if (have_ckpt) fs::remove(ckpt, ec);  // left by a run killed after writing its results
       p.done = *done;

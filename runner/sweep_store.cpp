@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <algorithm>
 #include <fstream>
-#include <random>
 
 #include "h5.hpp"
+#include "results.hpp"
 #include "yaml_tree.hpp"
 
 namespace fs = std::filesystem;
@@ -68,32 +68,25 @@ std::map<std::string, double> read_metrics(hid_t file) {
 bool is_success(const std::string& status) { return status == "completed" || status == "early_stopped"; }
 
 void write_file_atomic(const std::string& path, const std::string& text) {
-  std::random_device rd;
-  fs::path p(path);
-  std::string tmp = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(rd())))
-                        .string();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
+  remove_stale_temp_files(path);  // of writers killed mid-write
+  write_atomically(path, fs::path(path).filename().string(), [&](const std::string& tmp) {
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) throw std::runtime_error(std::string("cannot create ") + tmp + ": " + std::strerror(errno));
+    std::size_t done = 0;
+    while (done < text.size()) {
+      ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        const int err = n < 0 ? errno : ENOSPC;
+        ::close(fd);
+        throw std::runtime_error(std::strerror(err));
+      }
+      done += static_cast<std::size_t>(n);
     }
-    done += static_cast<std::size_t>(n);
-  }
-  ::fsync(fd);
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot move " + tmp + " to " + path + ": " + std::strerror(err));
-  }
+    // fsync and close report a full disk on some file systems (NFS) where write did not.
+    const int synced = ::fsync(fd) == 0 ? 0 : errno;
+    if (::close(fd) != 0 || synced) throw std::runtime_error(std::strerror(synced ? synced : errno));
+  });
 }
 
 Manifest manifest_of(const SweepPlan& plan) {
@@ -133,7 +126,13 @@ Manifest read_manifest(const SweepDir& dir) {
   std::error_code ec;
   if (!fs::exists(dir.manifest(), ec))
     throw UserError(dir.root + " holds no sweep (no manifest.yaml); run `mindset sweep SWEEP.yaml -o " + dir.root + "` first");
-  ConfigNode root = load_yaml_file(dir.manifest());
+  // The manifest is mindset's own file and grows with the sweep (up to kMaxRuns runs, each with
+  // its values): a config's 1 MiB limit would make big sweeps impossible to resume.
+  YamlLimits limits;
+  limits.max_bytes = std::size_t(256) << 20;
+  limits.max_nodes = std::size_t(20) << 20;
+  limits.max_depth += 8;  // a swept subtree sits deeper in the manifest than in the sweep file
+  ConfigNode root = load_yaml_file(dir.manifest(), limits);
   const ConfigNode* fmt = root.is_map() ? root.find("format") : nullptr;
   if (!fmt || fmt->text() != kManifestFormat)
     throw UserError(Mark{std::make_shared<const std::string>(dir.manifest()), 1, 1, false}, "format",

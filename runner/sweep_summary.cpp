@@ -1,12 +1,9 @@
 // The sweep's summary: one row per run, in grid order, rebuilt from the run files every time, so
 // it reads the same whatever --jobs, --shard split or MPI size produced the runs.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <random>
 #include <set>
 
 #include "h5.hpp"
@@ -71,8 +68,10 @@ Column key_column(const std::string& key, const std::vector<const ConfigNode*>& 
   return c;
 }
 
-void write_h5(const std::string& path, const Manifest& m, const std::vector<Column>& cols) {
-  h5::Handle f = h5::create_file(path);
+// The summary file's bytes, built in memory like results files (HDF5 1.10 recovers badly from a
+// failed write to disk: a full disk must be an error message, not a crash at exit).
+std::vector<unsigned char> summary_image(const Manifest& m, const std::vector<Column>& cols) {
+  h5::Handle f = h5::create_memory_file();
   h5::set_attr(f.id(), "mindset_version", std::string(kMindsetVersion));
   h5::set_attr(f.id(), "name", m.name);
   h5::set_attr(f.id(), "sweep", m.sweep_text);
@@ -99,7 +98,7 @@ void write_h5(const std::string& path, const Manifest& m, const std::vector<Colu
   for (const Column& c : cols)
     if (c.name != "run_id") h5::attach_scale(g.id(), c.name, "run_id");
   g.reset();
-  h5::close_file(f);
+  return h5::close_to_image(f);
 }
 
 }  // namespace
@@ -164,19 +163,9 @@ SummaryCounts write_summary(const SweepDir& dir, const Manifest& m) {
   }
   write_file_atomic(dir.root + "/summary.csv", csv);
 
-  std::random_device rd;
-  const std::string h5path = dir.root + "/summary.h5";
-  const std::string tmp = dir.root + "/.summary.h5.tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd());
-  try {
-    write_h5(tmp, m, cols);
-  } catch (const std::exception& e) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error("writing " + h5path + " failed: " + e.what());
-  }
-  if (std::rename(tmp.c_str(), h5path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot move the summary into place at " + h5path);
-  }
+  remove_stale_temp_files(dir.root + "/summary.h5");  // of sweeps killed mid-write
+  write_atomically(dir.root + "/summary.h5", "summary",
+                   [&](const std::string& tmp) { h5::write_image(tmp, summary_image(m, cols)); });
   return counts;
 }
 

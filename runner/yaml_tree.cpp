@@ -1,5 +1,6 @@
 #include "yaml_tree.hpp"
 
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <set>
@@ -154,6 +155,34 @@ class TreeBuilder : public YAML::EventHandler {
   bool has_root_ = false;
 };
 
+// "1048576 (1 MiB)"
+std::string limit_text(std::size_t bytes) {
+  return std::to_string(bytes) + (bytes % (1 << 20) == 0 ? " (" + std::to_string(bytes >> 20) + " MiB)" : "");
+}
+
+// Where the first byte that is not UTF-8 is (0 when all is): YAML text is Unicode, and a stray
+// Latin-1 byte would not survive the round trip through the results' config attribute.
+std::size_t invalid_utf8_at(const std::string& text, int& line, int& column) {
+  line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return i + 1;
+    std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto d = static_cast<unsigned char>(text[i + k]);
+      if ((d & 0xC0) != 0x80) return i + 1;
+      cp = cp << 6 | (d & 0x3F);
+    }
+    static const std::uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i + 1;  // overlong, surrogate
+    if (c == '\n') ++line, column = 1;
+    else ++column;
+    i += n;
+  }
+  return 0;
+}
+
 }  // namespace
 
 ConfigNode parse_yaml(const std::string& text, std::shared_ptr<const std::string> file,
@@ -161,9 +190,13 @@ ConfigNode parse_yaml(const std::string& text, std::shared_ptr<const std::string
   Mark where{file, 0, 0};
   if (text.size() > limits.max_bytes)
     throw UserError(where, "", "config is " + std::to_string(text.size()) + " bytes; the limit is " +
-                                   std::to_string(limits.max_bytes) + " (1 MiB)");
+                                   limit_text(limits.max_bytes));
   if (text.find('\0') != std::string::npos)
     throw UserError(where, "", "config contains a NUL byte; expected YAML text");
+  int line = 0, column = 0;
+  if (invalid_utf8_at(text, line, column))
+    throw UserError(Mark{file, line, column}, "", "not UTF-8 text at line " + std::to_string(line) + ", column " +
+                                                      std::to_string(column) + "; save the config as UTF-8");
   Diagnostics diags;
   auto parse = [&](const std::string& yaml, TreeBuilder& builder) {
     std::istringstream in(yaml);
@@ -222,7 +255,7 @@ ConfigNode load_yaml_file(const std::string& path, const YamlLimits& limits) {
   if (size < 0) throw UserError(Mark{file, 0, 0}, "", "cannot read the file (is it a folder?)");
   if (static_cast<std::size_t>(size) > limits.max_bytes)
     throw UserError(Mark{file, 0, 0}, "", "config is " + std::to_string(size) + " bytes; the limit is " +
-                                              std::to_string(limits.max_bytes) + " (1 MiB)");
+                                              limit_text(limits.max_bytes));
   in.seekg(0);
   std::string text(static_cast<std::size_t>(size), '\0');
   in.read(&text[0], size);
@@ -247,13 +280,17 @@ bool needs_quotes(const ConfigNode& n) {
          c == '.';
 }
 
+// yaml-cpp writes a carriage return plain, where a reader takes it for a line break (found by
+// fuzzing, fuzz/regressions/config/carriage_return_in_a_plain_scalar): quoted, it stays "\r".
+bool has_cr(const std::string& s) { return s.find('\r') != std::string::npos; }
+
 void emit(YAML::Emitter& out, const ConfigNode& n) {
   switch (n.type()) {
     case ConfigNode::Type::Null:
       out << YAML::Null;
       break;
     case ConfigNode::Type::Scalar:
-      if (needs_quotes(n)) out << YAML::DoubleQuoted << n.text();
+      if (needs_quotes(n) || has_cr(n.text())) out << YAML::DoubleQuoted << n.text();
       else out << n.text();
       break;
     case ConfigNode::Type::Sequence:
@@ -264,7 +301,12 @@ void emit(YAML::Emitter& out, const ConfigNode& n) {
     case ConfigNode::Type::Map:
       out << YAML::BeginMap;
       for (const auto& e : n.entries()) {
-        out << YAML::Key << e.first << YAML::Value;
+        // YAML caps implicit keys at 1024 characters (escapes included): longer ones, and any
+        // that might grow past it when escaped, are written as explicit keys ("? key").
+        if (e.first.size() > 100) out << YAML::LongKey;
+        out << YAML::Key;
+        if (has_cr(e.first)) out << YAML::DoubleQuoted;
+        out << e.first << YAML::Value;
         emit(out, e.second);
       }
       out << YAML::EndMap;

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "analysis_testing.hpp"
+#include "run_file.hpp"
 
 using namespace analysis_testing;
 using namespace mindset;
@@ -284,10 +285,38 @@ BOOST_AUTO_TEST_CASE(damaged_results_files) {
   expect_bad(testing::mindset("inspect " + quote(p.string())), {"noconfig.h5: not a complete results file"});
   p = damaged("nomodel.h5", [](hid_t f) { H5Ldelete(f, "model", H5P_DEFAULT); });
   expect_bad(predict(p, ""), {"nomodel.h5: not a complete results file: no /model group"});
+  // Absurd sizes are refused before anything is allocated; numbers that are not counts are not cast.
+  auto input_size = [](double v) {
+    return [v](hid_t f) {
+      h5::Handle m = h5::open_group(f, "model");
+      H5Adelete(m.id(), "input_size");
+      h5::set_attr(m.id(), "input_size", v);
+    };
+  };
+  p = damaged("wide.h5", input_size(1e15));
+  expect_bad(predict(p, "--data '{type: flower}'"), {"examples have 2 features; the run's network takes 1000000000000000"});
+  try {  // as the reading in a child process before it (run_file.cpp) builds it
+    mindset::load_network<double>(mindset::read_run_file(p.string()), 1);
+    BOOST_ERROR("a network of 10^15 inputs was built");
+  } catch (const mindset::UserError& e) {
+    BOOST_TEST(contains(e.what(), "wide.h5: its network (1000000000000000 inputs, 4000000000000009 parameters) would take"), e.what());
+  }
+  for (double v : {-1.0, 2.5, 1e300, std::nan("")}) {
+    p = damaged("count.h5", input_size(v));
+    expect_bad(predict(p, ""), {"count.h5: /model has no input_size attribute (a whole number >= 1)"});
+    fs::remove(p);
+  }
   p = damaged("std.h5", [](hid_t f) {
     h5::Handle g = h5::create_group(f, "data/preprocess/step_1");
     h5::set_attr(g.id(), "type", std::string("standardize"));
     h5::set_attr(g.id(), "config", std::string("standardize"));
   });
   expect_bad(predict(p, ""), {"std.h5: cannot read its data transforms"});
+  // Found by fuzzing (fuzz/regressions/results/preprocess_step_of_an_unknown_type): exit 2, not 1.
+  p = damaged("unknown.h5", [](hid_t f) {
+    h5::Handle g = h5::create_group(f, "data/preprocess/step_1");
+    h5::set_attr(g.id(), "config", std::string("{type: whiten}"));
+  });
+  expect_bad(predict(p, ""), {"unknown.h5: cannot read its data transforms: unknown preprocess 'whiten' (known preprocessing "
+                              "steps: minmax, scale, standardize)"});
 }

@@ -7,9 +7,12 @@
 #include <cmath>
 #include <set>
 
+#include "sweep_store.hpp"
 #include "testing.hpp"
+#include "yaml_tree.hpp"
 
 using namespace mindset;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -232,4 +235,26 @@ BOOST_FIXTURE_TEST_CASE(errors_point_at_the_sweep_file, Fixture) {
         "10], training.learning_rate: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]}\n",
         "more than 100000 runs");
   check("- not a map\n", "expected a sweep: a map");
+}
+
+// A sweep near the run limit writes a manifest far over a config's 1 MiB and 200000 values: it
+// must still read back, or the sweep could never be resumed (found while testing kills; 15000
+// runs were enough to break it).
+BOOST_AUTO_TEST_CASE(big_manifests_read_back) {
+  testing::TempDir d;
+  SweepDir dir{d.path.string()};
+  Manifest m;
+  m.name = "big";
+  m.sweep_text = "experiment: base.yaml\n# " + std::string(1000, 'x') + "\n";
+  m.keys = {"seed", "model.layers"};
+  for (int i = 0; i < 30000; ++i)
+    m.runs.push_back({"seed=" + std::to_string(i) + "-abcdef", "0123456789abcdef",
+                      {ConfigNode::of(i), parse_yaml("[{units: " + std::to_string(i % 7 + 1) + ", activation: relu}]", nullptr)}});
+  write_manifest(dir, m);
+  BOOST_TEST(fs::file_size(dir.manifest()) > (std::size_t(2) << 20));
+  Manifest back = read_manifest(dir);
+  BOOST_TEST(manifest_difference(back, m) == "");
+  BOOST_REQUIRE(back.runs.size() == m.runs.size());
+  BOOST_TEST((back.runs.back().values[1] == m.runs.back().values[1]));
+  BOOST_TEST(back.sweep_text == m.sweep_text);
 }

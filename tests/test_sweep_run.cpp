@@ -1,4 +1,4 @@
-// `mindset sweep` end to end: resume after SIGKILL, failure
+// `mindset sweep` end to end: resume after SIGKILL (once, then at 10 random moments), failure
 // isolation, --fail-fast, shards + merge, MPI (when built), summaries read by h5py and pandas,
 // path safety, a changed sweep, CLI errors, and every sweep file in configs/.
 #define BOOST_TEST_MODULE sweep_run
@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <random>
 #include <set>
 #include <thread>
 
+#include "fault_testing.hpp"
 #include "sweep_testing.hpp"
 
 using namespace sweep_testing;
@@ -91,6 +93,52 @@ BOOST_FIXTURE_TEST_CASE(a_killed_sweep_resumes_running_only_the_missing_runs, Fi
   auto again = testing::mindset(sweep(s, out));
   BOOST_TEST(contains(again.out, "12 completed (12 already done)"));
   BOOST_TEST((stamps(out / "runs") == after));
+}
+
+// SIGKILL to the sweep and its runs at random moments (10 trials): the rerun runs exactly the
+// runs without a results file, never rewrites a finished one, and the summary is complete, in
+// grid order, without duplicates, its numbers those of an uninterrupted sweep.
+BOOST_FIXTURE_TEST_CASE(a_sweep_killed_at_random_moments_reruns_exactly_the_missing_runs, Fixture) {
+  fs::path s = dir.write("s.yaml", "experiment: base.yaml\nset: {training.iterations: 1500}\n"
+                                   "grid: {seed: [1, 2, 3, 4, 5, 6, 7, 8]}\n");
+  const auto t0 = std::chrono::steady_clock::now();
+  auto ref = testing::mindset(sweep(s, dir / "ref", "--jobs 2 -q"));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  BOOST_REQUIRE_MESSAGE(ref.exit_code == 0, ref.err);
+  const auto expected = content(dir / "ref");
+  std::mt19937 rng(77);
+  std::uniform_real_distribution<double> moment(0.0, 0.8 * seconds);  // the last moments write the summary
+  std::size_t killed_mid_way = 0;
+  for (int trial = 0; trial < 10; ++trial) {
+    BOOST_TEST_CONTEXT("trial " << trial) {
+      const fs::path out = dir / ("t" + std::to_string(trial));
+      pid_t pid = fault_testing::spawn_mindset({"sweep", s.string(), "-o", out.string(), "--jobs", "2", "-q"}, dir / "k.log");
+      std::this_thread::sleep_for(std::chrono::duration<double>(moment(rng)));
+      ::kill(-pid, SIGKILL);  // the sweep and its runs' processes
+      fault_testing::wait_for(pid);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      auto before = stamps(out / "runs");
+      killed_mid_way += before.size() < 8;
+      auto r = testing::mindset(sweep(s, out, "--jobs 2"));
+      BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+      BOOST_TEST(contains(r.out, "8 runs: 8 completed (" + std::to_string(before.size()) + " already done)"), r.out);
+      auto after = stamps(out / "runs");
+      BOOST_TEST(after.size() == 8u);
+      for (const auto& [name, st] : after) {
+        const bool was_done = before.count(name) > 0;
+        if (was_done) BOOST_TEST((before.at(name) == st), name << " was rewritten");
+        const std::string id = name.substr(0, name.size() - 3);
+        BOOST_TEST(contains(r.out, "] " + id + ": completed") == !was_done, id << (was_done ? " ran again" : " did not run"));
+      }
+      BOOST_TEST((content(out) == expected), "the summary differs from an uninterrupted sweep's");
+      std::set<std::string> ids;
+      for (const auto& row : read_csv(out / "summary.csv")) BOOST_TEST(ids.insert(row.at("run_id")).second, row.at("run_id"));
+      BOOST_TEST(fault_testing::temp_files(out).empty(), "stray " << fault_testing::first_temp_file(out));
+      BOOST_TEST(count_files(out / "runs", ".failed") == 0u);
+    }
+  }
+  BOOST_TEST_MESSAGE("10 trials (a sweep takes " << seconds << " s), " << killed_mid_way << " killed before all runs were done");
+  BOOST_TEST(killed_mid_way >= 3u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failed_run_is_recorded_and_the_others_go_on, Fixture) {

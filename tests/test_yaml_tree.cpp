@@ -65,6 +65,55 @@ BOOST_AUTO_TEST_CASE(guard_rail_limits_are_exact) {
 }
 
 
+// Found by fuzzing (fuzz/regressions/config/): text that is not UTF-8 is refused where it
+// starts (a Latin-1 byte would not read back the same from the results' config attribute), and
+// keys too long for YAML's 1024-character implicit keys are written as explicit keys.
+BOOST_AUTO_TEST_CASE(text_must_be_utf8_and_long_keys_round_trip) {
+  using mindset::parse_yaml;
+  auto name = std::make_shared<const std::string>("t.yaml");
+  auto message = [&](const std::string& text) {
+    try {
+      parse_yaml(text, name);
+    } catch (const mindset::UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  BOOST_TEST(message("a: 1\nname: caf\xe9\n") == "t.yaml:2:10: not UTF-8 text at line 2, column 10; save the config as UTF-8");
+  BOOST_TEST(message("a: \xc0\xaf\n") == "t.yaml:1:4: not UTF-8 text at line 1, column 4; save the config as UTF-8");  // overlong
+  BOOST_TEST(message("a: \xed\xa0\x80\n") == "t.yaml:1:4: not UTF-8 text at line 1, column 4; save the config as UTF-8");  // surrogate
+  BOOST_TEST(message("a: \xf0\x9f\x98") == "t.yaml:1:4: not UTF-8 text at line 1, column 4; save the config as UTF-8");  // cut short
+  BOOST_CHECK_NO_THROW(parse_yaml("\xef\xbb\xbfname: caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80\n", name));  // BOM, 2-4 byte forms
+
+  const std::string key(2000, 'k'), escaped = "\x1b" + std::string(600, 'e');
+  mindset::ConfigNode tree = mindset::ConfigNode::map(), list = mindset::ConfigNode::sequence();
+  list.items().push_back(mindset::ConfigNode::of(2));
+  tree.set(key, mindset::ConfigNode::of(1));
+  tree.set(escaped, list);
+  const std::string text = mindset::emit_yaml(tree);
+  mindset::ConfigNode back = parse_yaml(text, name);
+  BOOST_TEST((back == tree), text);
+  BOOST_TEST(back.find(key) != nullptr);
+  BOOST_TEST(back.find(escaped) != nullptr);
+}
+
+// Found by fuzzing (fuzz/regressions/config/carriage_return_in_a_plain_scalar): a value or key
+// holding a carriage return (yaml-cpp keeps one in a flow scalar) is written quoted, so that it
+// reads back the same rather than as a line break.
+BOOST_AUTO_TEST_CASE(carriage_returns_round_trip) {
+  auto name = std::make_shared<const std::string>("t.yaml");
+  mindset::ConfigNode parsed = mindset::parse_yaml("data: {type: xo\r, n: 2}\n", name);
+  BOOST_TEST(parsed.at("data").get_string("type") == "xo\r");
+  mindset::ConfigNode tree = mindset::ConfigNode::map();
+  tree.set("k\rk", mindset::ConfigNode::scalar("a\rb"));
+  tree.set("data", parsed.at("data"));
+  const std::string text = mindset::emit_yaml(tree);
+  BOOST_TEST(text == "\"k\\rk\": \"a\\rb\"\ndata:\n  type: \"xo\\r\"\n  n: 2\n");
+  mindset::ConfigNode back = mindset::parse_yaml(text, name);
+  BOOST_TEST(back.get_string("k\rk") == "a\rb");
+  BOOST_TEST(back.at("data").get_string("type") == "xo\r");
+}
+
 BOOST_AUTO_TEST_CASE(indexed_override_paths_as_flow_map_keys) {
   // Not YAML (flow scalars may not hold '['), but how sweep grids are written on one line: read as
   // if the keys were quoted, with every mark where it is in the text.
